@@ -1,0 +1,150 @@
+/* console.c: the console on COM1. Output: kernel messages and user writes, each
+ * written whole under one lock, so lines from different CPUs never mix. Input: the
+ * UART interrupt feeds a line editor (backspace, ^U kills the line, ^D is end of
+ * file); readers sleep until a whole line is ready. */
+#include "console.h"
+#include "errno.h"
+#include "proc.h"
+#include "spinlock.h"
+#include "uart.h"
+
+#define INPUT_SIZE 1024
+#define CTRL(x)    ((x) - '@')
+#define BACKSPACE  0x7f
+
+static struct {
+    struct spinlock lock;
+    char buf[INPUT_SIZE];
+    uint32_t r; /* next byte a reader takes */
+    uint32_t w; /* end of the lines that are complete */
+    uint32_t e; /* end of the line being edited */
+} input = {.lock = SPINLOCK_INIT("console input")};
+
+static struct spinlock outlock = SPINLOCK_INIT("console output");
+static bool at_line_start = true;
+static volatile bool panicking;
+
+void console_init(void)
+{
+    uart_init();
+}
+
+static void put(char c)
+{
+    uart_putc(c);
+    at_line_start = (c == '\n');
+}
+
+static void out_acquire(void)
+{
+    if (!panicking)
+        acquire(&outlock);
+}
+
+static void out_release(void)
+{
+    if (!panicking)
+        release(&outlock);
+}
+
+void console_write_kernel(const char *s, size_t n)
+{
+    out_acquire();
+    if (!at_line_start)
+        put('\n'); /* never start a kernel message in the middle of a user's line */
+    for (size_t i = 0; i < n; i++)
+        put(s[i]);
+    out_release();
+}
+
+void console_write(const char *s, size_t n)
+{
+    out_acquire();
+    for (size_t i = 0; i < n; i++)
+        put(s[i]);
+    out_release();
+}
+
+void console_panic_mode(void)
+{
+    panicking = true;
+}
+
+/* Echo typed input. Called with input.lock held (interrupts off). */
+static void echo(const char *s)
+{
+    out_acquire();
+    for (; *s; s++)
+        put(*s);
+    out_release();
+}
+
+static void input_char(int c)
+{
+    if (c == '\r')
+        c = '\n';
+    switch (c) {
+    case CTRL('U'): /* kill the line being edited */
+        while (input.e != input.w && input.buf[(input.e - 1) % INPUT_SIZE] != '\n') {
+            input.e--;
+            echo("\b \b");
+        }
+        break;
+    case CTRL('H'):
+    case BACKSPACE:
+        if (input.e != input.w) {
+            input.e--;
+            echo("\b \b");
+        }
+        break;
+    default:
+        if (c == 0 || input.e - input.r >= INPUT_SIZE)
+            break;
+        input.buf[input.e++ % INPUT_SIZE] = c;
+        if (c != CTRL('D')) {
+            char s[2] = {(char)c, 0};
+            echo(s);
+        }
+        if (c == '\n' || c == CTRL('D') || input.e - input.r == INPUT_SIZE) {
+            input.w = input.e; /* the line is complete: readers may have it */
+            wakeup(&input.r);
+        }
+    }
+}
+
+/* The UART interrupt: take every waiting character. */
+void console_intr(void)
+{
+    acquire(&input.lock);
+    int c;
+    while ((c = uart_getc()) >= 0)
+        input_char(c);
+    release(&input.lock);
+}
+
+ssize_t console_read(char *dst, size_t n)
+{
+    size_t got = 0;
+    acquire(&input.lock);
+    while (got < n) {
+        while (input.r == input.w) {
+            if (proc_killed(myproc())) {
+                release(&input.lock);
+                return -EINTR;
+            }
+            sleep(&input.r, &input.lock);
+        }
+        char c = input.buf[input.r % INPUT_SIZE];
+        if (c == CTRL('D')) {
+            if (got == 0)
+                input.r++; /* end of file: consume the ^D and return 0 */
+            break;         /* else leave it so that the next read returns 0 */
+        }
+        input.r++;
+        dst[got++] = c;
+        if (c == '\n')
+            break;
+    }
+    release(&input.lock);
+    return got;
+}

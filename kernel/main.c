@@ -1,0 +1,202 @@
+/* main.c: the boot sequence of the boot CPU, the kernel command line, the kernel
+ * self-tests, and the start of the first process, /bin/init. */
+#include "acpi.h"
+#include "boot.h"
+#include "console.h"
+#include "errno.h"
+#include "file.h"
+#include "fs.h"
+#include "gdt.h"
+#include "ioapic.h"
+#include "kalloc.h"
+#include "lapic.h"
+#include "power.h"
+#include "printf.h"
+#include "proc.h"
+#include "smp.h"
+#include "string.h"
+#include "syscall.h"
+#include "time.h"
+#include "trap.h"
+#include "uart.h"
+#include "vm.h"
+
+#define MAX_INIT_WORDS 64
+
+/* What the command line says. Words are `option`, `NAME=value` (passed to init
+ * in its environment) and, after `--`, init's arguments. Double quotes group
+ * words: -- /bin/echo "two words". */
+static struct {
+    bool quiet;                        /* no informational kernel messages */
+    const char *selftest;              /* selftest=NAME: run a kernel self-test */
+    char *argv[MAX_INIT_WORDS + 2];    /* init's argv, argv[0] = "/bin/init" */
+    char *envp[MAX_INIT_WORDS + 1];
+} cmd;
+
+static char cmdline[CMDLINE_MAX];
+
+/* Split the next word off *s, removing double quotes; NULL at the end. */
+static char *next_word(char **s)
+{
+    char *p = *s;
+    while (*p == ' ')
+        p++;
+    if (!*p)
+        return 0;
+    char *word = p, *out = p;
+    bool quoted = false;
+    for (; *p && (quoted || *p != ' '); p++) {
+        if (*p == '"')
+            quoted = !quoted;
+        else
+            *out++ = *p;
+    }
+    *s = *p ? p + 1 : p;
+    *out = 0;
+    return word;
+}
+
+static void parse_cmdline(void)
+{
+    strlcpy(cmdline, boot_info.cmdline, sizeof cmdline);
+    int argc = 0, envc = 0;
+    cmd.argv[argc++] = "/bin/init";
+    bool args = false;
+    char *s = cmdline, *w;
+    next_word(&s); /* the boot loader puts the kernel's own file name first */
+    while ((w = next_word(&s)) != 0) {
+        if (args) {
+            if (argc < MAX_INIT_WORDS + 1)
+                cmd.argv[argc++] = w;
+        } else if (strcmp(w, "--") == 0) {
+            args = true;
+        } else if (strcmp(w, "quiet") == 0) {
+            cmd.quiet = true;
+        } else if (strncmp(w, "selftest=", 9) == 0) {
+            cmd.selftest = w + 9;
+        } else if (strchr(w, '=')) {
+            if (envc < MAX_INIT_WORDS)
+                cmd.envp[envc++] = w;
+        } else {
+            kprintf("lark: unknown kernel option '%s' ignored\n", w);
+        }
+    }
+}
+
+/* --- self-tests: ways to make the kernel fail on purpose, for its tests --------- */
+
+__attribute__((noinline)) static void selftest_fault(void)
+{
+    volatile uint64_t *bad = (uint64_t *)0xdead000; /* nothing is mapped there */
+    *bad = 1;
+}
+
+static volatile uint64_t overflow_limit = ~0UL; /* keeps the compiler from seeing "forever" */
+
+__attribute__((noinline)) static uint64_t selftest_overflow(uint64_t n)
+{
+    volatile char pad[512]; /* run into the guard page under the kernel stack */
+    pad[0] = (char)n;
+    return (n < overflow_limit ? selftest_overflow(n + 1) : 0) + pad[0];
+}
+
+static void run_selftest(const char *name)
+{
+    if (strcmp(name, "fault") == 0)
+        selftest_fault();
+    else if (strcmp(name, "overflow") == 0)
+        selftest_overflow(0);
+    else if (strcmp(name, "panic") == 0)
+        panic("self-test: a deliberate panic");
+    else if (strcmp(name, "boot") != 0)
+        kprintf("lark: unknown self-test '%s'\n", name);
+    kprintf("lark: self-test %s done\n", name);
+    power_off(0);
+}
+
+/* --- the first process ---------------------------------------------------------- */
+
+long kernel_execve(const char *path, char **argv, char **envp);
+
+static void init_entry(void)
+{
+    proc_first_run();
+    long err = kernel_execve(cmd.argv[0], cmd.argv, cmd.envp);
+    if (err)
+        panic("cannot run %s: error %ld", cmd.argv[0], err);
+    trapret_to(myproc()->tf);
+}
+
+/* The console as fds 0, 1 and 2 of init: everyone else inherits them. */
+static void open_console(struct proc *p)
+{
+    struct inode *ip = namei("/dev/console", 0);
+    if (IS_ERR(ip))
+        panic("no /dev/console (error %ld)", PTR_ERR(ip));
+    long err = 0;
+    struct file *f = file_open_inode(ip, O_RDWR, &err);
+    inode_put(ip);
+    if (!f)
+        panic("cannot open /dev/console (error %ld)", err);
+    for (int fd = 0; fd < 3; fd++) {
+        if (fd > 0)
+            file_get(f);
+        fd_install(p, f, fd, false);
+    }
+}
+
+static void start_init(void)
+{
+    struct proc *p = proc_alloc(init_entry);
+    if (!p)
+        panic("no process slot for init");
+    initproc = p;
+    strlcpy(p->name, "init", sizeof p->name);
+    p->cwd = fs_root();
+    inode_get(p->cwd);
+    open_console(p);
+    proc_make_runnable(p);
+}
+
+/* --- the boot sequence ---------------------------------------------------------- */
+
+void main(uint32_t magic, uint64_t multiboot_info)
+{
+    percpu_init(&cpus[0]); /* first: spinlocks find the CPU through GS */
+    console_init();
+    kprintf("lark: booting\n");
+    multiboot_parse(magic, multiboot_info);
+    parse_cmdline();
+
+    kalloc_init();
+    vm_init();
+    vm_init_cpu();
+    gdt_init(&cpus[0]);
+    idt_init();
+    idt_load();
+    extern bool smap_enabled;
+    smap_enabled = vm_has_smap();
+
+    time_init();
+    acpi_init();
+    lapic_calibrate();
+    lapic_init();
+    ioapic_init();
+    ioapic_route_isa_irq(IRQ_COM1, T_COM1, cpus[0].apic_id);
+    uart_enable_rx_interrupt();
+    fpu_init_cpu();
+    syscall_init();
+
+    fs_init();
+    proc_init();
+    if (cmd.selftest && strcmp(cmd.selftest, "boot") != 0)
+        run_selftest(cmd.selftest);
+    smp_start_aps();
+    if (!cmd.quiet || cmd.selftest)
+        kprintf("lark: %d CPUs up, %lu MiB free\n", ncpu,
+                kalloc_free_frames() * 4096 / (1024 * 1024));
+    if (cmd.selftest)
+        run_selftest(cmd.selftest);
+    start_init();
+    scheduler();
+}

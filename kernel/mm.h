@@ -1,0 +1,53 @@
+/* mm.h: user address spaces. An mm is a page table plus a sorted list of areas
+ * (VMAs) saying which addresses are valid and with what protection. Pages inside an
+ * area are allocated, zeroed, on the first touch (demand paging). */
+#pragma once
+#include "spinlock.h"
+#include "types.h"
+#include "vm.h"
+
+#define MM_MAX_VMAS 128
+
+/* Protection bits, as in mmap(2). */
+#define PROT_NONE  0
+#define PROT_READ  1
+#define PROT_WRITE 2
+#define PROT_EXEC  4
+
+struct vma {
+    uint64_t start, end; /* [start, end), page-aligned */
+    int prot;
+};
+
+struct mm {
+    pml4_t pml4;
+    int refs; /* processes using it: more than one only under CLONE_VM */
+    struct vma vmas[MM_MAX_VMAS];
+    int nvmas;
+    uint64_t brk_start, brk; /* the heap: [brk_start, brk) rounded up to pages */
+    uint64_t stack_top;      /* top of the initial stack (execve) */
+};
+
+struct mm *mm_create(void);
+void mm_get(struct mm *mm);
+void mm_put(struct mm *mm); /* frees it with the last reference */
+struct mm *mm_copy(struct mm *src); /* for fork: a private copy of every page */
+
+/* Make [start, start+len) an area with prot; pages come on demand. Replaces any
+ * mappings there (MAP_FIXED semantics). 0 or -ENOMEM. */
+int mm_map(struct mm *mm, uint64_t start, uint64_t len, int prot);
+int mm_unmap(struct mm *mm, uint64_t start, uint64_t len);
+int mm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot);
+/* The highest free gap of len bytes below hint_top, or 0 if none. */
+uint64_t mm_find_gap(struct mm *mm, uint64_t len);
+struct vma *mm_find_vma(struct mm *mm, uint64_t addr);
+
+/* A user page fault at addr: allocate the page if the area allows the access.
+ * 0 if the access may be retried, -EFAULT if it is a real fault. */
+int mm_fault(struct mm *mm, uint64_t addr, bool write, bool exec);
+/* The kernel address of the byte at user address va, allocating its page if needed
+ * (exec uses it to fill a new address space that is not yet loaded). NULL if va is
+ * outside every area. */
+void *mm_kaddr(struct mm *mm, uint64_t va);
+/* Count of pages currently present in user space (for tests and ps). */
+uint64_t mm_resident_pages(struct mm *mm);

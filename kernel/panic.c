@@ -1,0 +1,115 @@
+/* panic.c: when the kernel itself goes wrong: stop the other CPUs, print what
+ * happened (for a fault: the vector, error code, CR2, every register, and a
+ * backtrace with function names), and power QEMU off with the panic status. */
+#include "console.h"
+#include "ksyms.h"
+#include "lapic.h"
+#include "percpu.h"
+#include "power.h"
+#include "printf.h"
+#include "trap.h"
+#include "x86.h"
+
+static volatile int panicking;
+
+/* Called once per panic: the first CPU to panic wins; any other just stops. */
+static void stop_the_world(void)
+{
+    cli();
+    if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST))
+        for (;;)
+            hlt();
+    /* Only CPUs we started: one still parked in the BIOS would take the NMI with
+     * no handler and reset the machine. */
+    for (int i = 0; i < ncpu; i++)
+        if (cpus[i].started && &cpus[i] != mycpu())
+            lapic_send_nmi(cpus[i].apic_id);
+    console_panic_mode();
+}
+
+static void print_frame(int depth, uint64_t pc)
+{
+    uint64_t off;
+    const char *name = ksym_lookup(pc, &off);
+    if (name)
+        kprintf("  #%d %p %s+0x%lx\n", depth, (void *)pc, name, off);
+    else
+        kprintf("  #%d %p ?\n", depth, (void *)pc);
+}
+
+/* Follow the frame pointers (the kernel is built with -fno-omit-frame-pointer).
+ * A run of identical frames (deep recursion) is printed once with a count. */
+static void backtrace(uint64_t pc, uint64_t rbp)
+{
+    kprintf("backtrace:\n");
+    print_frame(0, pc);
+    uint64_t last = pc;
+    int depth = 1, repeats = 0;
+    for (int steps = 0; steps < 4096 && rbp >= 0xffff800000000000UL && rbp % 8 == 0; steps++) {
+        uint64_t *frame = (uint64_t *)rbp;
+        uint64_t ret = frame[1];
+        if (ret < 0xffff800000000000UL)
+            break;
+        rbp = frame[0];
+        if (ret - 1 == last) {
+            repeats++;
+            continue;
+        }
+        if (repeats)
+            kprintf("  ... the frame above repeated %d more times\n", repeats);
+        repeats = 0;
+        if (depth == 32)
+            break;
+        print_frame(depth++, ret - 1); /* -1: name the call, not what follows it */
+        last = ret - 1;
+    }
+    if (repeats)
+        kprintf("  ... the frame above repeated %d more times\n", repeats);
+}
+
+noreturn void panic(const char *fmt, ...)
+{
+    stop_the_world();
+    char msg[400];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    kprintf("lark: panic on CPU %d: %s\n", mycpu()->id, msg);
+    uint64_t here;
+    asm volatile("lea 0(%%rip), %0" : "=r"(here));
+    backtrace(here, read_rbp());
+    power_off(POWER_STATUS_PANIC);
+}
+
+/* A fault in kernel mode that nothing could handle. */
+noreturn void panic_trap(struct trapframe *tf)
+{
+    stop_the_world();
+    kprintf("lark: panic on CPU %d: %s (vector %lu) in kernel mode, error code 0x%lx\n",
+            mycpu()->id, trap_name(tf->trapno), tf->trapno, tf->err);
+    uint64_t off;
+    const char *fn = ksym_lookup(tf->rip, &off);
+    kprintf("  rip %016lx (%s+0x%lx)  cr2 %016lx\n", tf->rip, fn ? fn : "?", fn ? off : 0,
+            read_cr2());
+    kprintf("  rax %016lx  rbx %016lx  rcx %016lx  rdx %016lx\n", tf->rax, tf->rbx, tf->rcx,
+            tf->rdx);
+    kprintf("  rsi %016lx  rdi %016lx  rbp %016lx  rsp %016lx\n", tf->rsi, tf->rdi, tf->rbp,
+            tf->rsp);
+    kprintf("  r8  %016lx  r9  %016lx  r10 %016lx  r11 %016lx\n", tf->r8, tf->r9, tf->r10,
+            tf->r11);
+    kprintf("  r12 %016lx  r13 %016lx  r14 %016lx  r15 %016lx\n", tf->r12, tf->r13, tf->r14,
+            tf->r15);
+    kprintf("  cs %lx  ss %lx  rflags %016lx  cr3 %016lx\n", tf->cs, tf->ss, tf->rflags,
+            read_cr3());
+    backtrace(tf->rip, tf->rbp);
+    power_off(POWER_STATUS_PANIC);
+}
+
+/* The stop IPI (an NMI): another CPU panicked. Touch nothing, just stop. */
+noreturn void panic_stop_this_cpu(void)
+{
+    cli();
+    for (;;)
+        hlt();
+}

@@ -1,0 +1,82 @@
+/* syscall.S: syscall_entry, where the SYSCALL instruction lands (MSR_LSTAR). The CPU
+ * has put the user's rip in rcx and rflags in r11, cleared the flags in SFMASK
+ * (so interrupts are off) and switched CS/SS; nothing else: rsp is still the
+ * user's stack and GS the user's. We switch to this process's kernel stack, save
+ * everything in a struct trapframe, call syscall_dispatch(), and return with
+ * SYSRET (or IRETQ when SYSRET would be unsafe). */
+#include "asm-offsets.h"
+#include "mmu.h"
+#include "trap.h"
+
+.text
+.globl syscall_entry
+syscall_entry:
+    swapgs                          /* GS base: now this CPU's struct cpu */
+    movq %rsp, %gs:CPU_USER_RSP     /* park the user stack pointer... */
+    movq %gs:CPU_KSTACK_TOP, %rsp   /* ...and take the process's kernel stack */
+
+    /* The same frame an interrupt from user mode would have pushed. */
+    pushq $USER_DS                  /* ss */
+    pushq %gs:CPU_USER_RSP          /* rsp */
+    pushq %r11                      /* rflags */
+    pushq $USER_CS                  /* cs */
+    pushq %rcx                      /* rip */
+    pushq $0                        /* error code */
+    pushq $T_SYSCALL                /* trapno */
+    pushq %rax
+    pushq %rbx
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %rbp
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+
+    sti                             /* the frame is safe: interrupts may come */
+    movq %rsp, %rdi
+    call syscall_dispatch           /* puts the result in the frame's rax */
+
+.globl syscall_return
+syscall_return:
+    cli
+    /* SYSRET loads rip from rcx; if that is not canonical, Intel CPUs raise #GP
+     * in kernel mode with the user's stack already loaded. Take the slow, safe way
+     * out (IRETQ through trapret) unless rip is canonical, i.e. bits 63..47 equal. */
+    movq TF_RIP(%rsp), %rcx
+    movq %rcx, %r11
+    shlq $16, %r11
+    sarq $16, %r11
+    cmpq %rcx, %r11
+    jne trapret
+    /* ... and the frame must still say user mode (execve etc. keep it so). */
+    cmpq $USER_CS, TF_CS(%rsp)
+    jne trapret
+
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rbp
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rbx
+    popq %rax
+    /* Now rsp points at trapno; SYSRET takes rip from rcx and rflags from r11. */
+    movq 16(%rsp), %rcx             /* rip */
+    movq 32(%rsp), %r11             /* rflags */
+    movq 40(%rsp), %rsp             /* the user's stack: no kernel stack from here */
+    swapgs                          /* GS back to the user's */
+    sysretq

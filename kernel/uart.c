@@ -1,0 +1,45 @@
+/* uart.c: a polled-output, interrupt-input driver for the 16550 UART at COM1. */
+#include "uart.h"
+#include "x86.h"
+
+/* Register offsets from the base port. */
+#define RBR 0 /* receive buffer (read) */
+#define THR 0 /* transmit holding (write) */
+#define IER 1 /* interrupt enable */
+#define FCR 2 /* FIFO control */
+#define LCR 3 /* line control */
+#define MCR 4 /* modem control */
+#define LSR 5 /* line status */
+#define LSR_DATA_READY 0x01
+#define LSR_THR_EMPTY  0x20
+
+void uart_init(void)
+{
+    outb(COM1 + IER, 0);    /* no interrupts yet */
+    outb(COM1 + LCR, 0x80); /* divisor latch access */
+    outb(COM1 + 0, 1);      /* 115200 baud */
+    outb(COM1 + 1, 0);
+    outb(COM1 + LCR, 0x03); /* 8 data bits, no parity, 1 stop bit */
+    outb(COM1 + FCR, 0x07); /* enable and clear the FIFOs */
+    outb(COM1 + MCR, 0x0b); /* DTR, RTS, OUT2 (OUT2 gates the interrupt line) */
+}
+
+void uart_enable_rx_interrupt(void)
+{
+    outb(COM1 + IER, 0x01); /* interrupt when data arrives */
+    inb(COM1 + RBR);        /* drop anything stale */
+}
+
+void uart_putc(char c)
+{
+    for (int i = 0; i < 100000 && !(inb(COM1 + LSR) & LSR_THR_EMPTY); i++)
+        pause();
+    outb(COM1 + THR, c);
+}
+
+int uart_getc(void)
+{
+    if (!(inb(COM1 + LSR) & LSR_DATA_READY))
+        return -1;
+    return inb(COM1 + RBR);
+}
