@@ -102,11 +102,11 @@ build/kernel/ksyms0.S: kernel/mkksyms.sh
 build/kernel/lark0.elf: $(KOBJS) build/kernel/ksyms0.S.o kernel/kernel.ld
 	$(LD) $(KLDFLAGS) -o $@ $(KOBJS) build/kernel/ksyms0.S.o
 
-build/kernel/ksyms.S: build/kernel/lark0.elf kernel/mkksyms.sh
+build/kernel/ksyms1.S: build/kernel/lark0.elf kernel/mkksyms.sh
 	$(NM) -n $< | sh kernel/mkksyms.sh > $@
 
-build/kernel/lark.elf: build/kernel/lark0.elf build/kernel/ksyms.S.o
-	$(LD) $(KLDFLAGS) -o $@ $(KOBJS) build/kernel/ksyms.S.o
+build/kernel/lark.elf: build/kernel/lark0.elf build/kernel/ksyms1.S.o
+	$(LD) $(KLDFLAGS) -o $@ $(KOBJS) build/kernel/ksyms1.S.o
 	$(NM) -n build/kernel/lark0.elf | grep ' [Tt] ' > $@.syms0
 	$(NM) -n $@ | grep ' [Tt] ' > $@.syms
 	cmp -s $@.syms0 $@.syms || { echo "ksyms: code moved between links"; exit 1; }
@@ -120,21 +120,127 @@ build/kernel/lark.elf: build/kernel/lark0.elf build/kernel/ksyms.S.o
 
 # ---------------------------------------------------------------------------
 # The root filesystem image: every user program in /bin.
-build/fs.img: build/mkfs $(UPROGS)
-	build/mkfs $@ $(foreach p,$(UPROGS),$(p)=/bin/$(notdir $(p)))
+build/fs.img: build/mkfs mkfs/mkimage $(UPROGS)
+	mkfs/mkimage $@
 
 .DEFAULT_GOAL := all
 .PHONY: all
 all: build/kernel/lark.elf build/fs.img
 
 # ---------------------------------------------------------------------------
-# Running it.
+# Running it.  grade/boot runs QEMU: serial console on this terminal, and exits
+# with the status the kernel powered off with.
 CPUS ?= 2
 MEM  ?= 256M
-QEMUOPTS = -machine pc -cpu max -smp $(CPUS) -m $(MEM) -nodefaults -no-reboot \
-	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
-	-kernel build/kernel/lark.elf -initrd build/fs.img
 
-.PHONY: qemu
+.PHONY: qemu run
 qemu: all
-	$(QEMU) $(QEMUOPTS) -display none -serial mon:stdio -append "$(APPEND)"
+	@echo "*** lark on $(CPUS) CPUs; type 'exit' in the shell (or Ctrl-C) to leave"
+	@grade/boot -c $(CPUS) -m $(MEM) -- $(APPEND)
+
+# make run PROG=file [ARGS="..."] [EXTRA="files"]: run one static program.
+build/run.img: FORCE build/mkfs $(UPROGS)
+	@test -n "$(PROG)" || { echo "usage: make run PROG=file [ARGS=\"...\"] [EXTRA=\"files\"] [CPUS=n]" >&2; exit 2; }
+	@mkfs/mkimage $@ $(PROG) $(EXTRA)
+
+run: build/kernel/lark.elf build/run.img
+	@grade/boot -c $(CPUS) -m $(MEM) -i build/run.img -- quiet $(APPEND) -- /bin/$(notdir $(PROG)) $(ARGS)
+
+.PHONY: FORCE
+FORCE:
+
+# ---------------------------------------------------------------------------
+# Set-up.  The Debian/Ubuntu packages the build, QEMU, gdb and the tests need.
+DEBIAN_PKGS := build-essential qemu-system-x86 musl-tools gdb shellcheck jq \
+	libxml2-utils cpio
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps
+deps:
+	@if command -v apt-get >/dev/null 2>&1; then \
+		echo "$(SUDO) apt-get install -y $(DEBIAN_PKGS)"; \
+		$(SUDO) apt-get install -y -qq --no-install-recommends $(DEBIAN_PKGS) >/dev/null; \
+	elif [ "$$(uname -s)" = Darwin ]; then \
+		echo "On macOS, run:"; \
+		echo "  brew install x86_64-elf-gcc x86_64-elf-binutils x86_64-elf-gdb qemu shellcheck jq"; \
+		echo "  brew install filosottile/musl-cross/musl-cross"; \
+	else \
+		echo "Install: a gcc and binutils for x86_64 ELF, qemu-system-x86_64, musl-gcc, gdb"; \
+		exit 1; \
+	fi
+
+# ---------------------------------------------------------------------------
+# Debugging.  Each user gets their own gdb port (as in xv6), derived from the uid.
+GDBPORT := $(shell expr `id -u` % 5000 + 25000)
+
+# With PROG=file, debug that program as `make run` would run it.
+ifneq ($(PROG),)
+GDB_IMAGE := build/run.img
+GDB_CMDLINE := quiet $(APPEND) -- /bin/$(notdir $(PROG)) $(ARGS)
+else
+GDB_IMAGE := build/fs.img
+GDB_CMDLINE := $(APPEND)
+endif
+
+.PHONY: qemu-gdb gdb
+qemu-gdb: all $(if $(PROG),build/run.img)
+	@if { command -v ss >/dev/null 2>&1 && ss -ltn 2>/dev/null || netstat -an 2>/dev/null; } \
+		| grep -q "[:.]$(GDBPORT)[[:space:]].*LISTEN\|[:.]$(GDBPORT)[[:space:]]*$$"; then \
+		echo "gdb port $(GDBPORT) is already in use: is another 'make qemu-gdb' running?" >&2; exit 1; fi
+	@echo "build/gdb-connect.gdb: target remote localhost:$(GDBPORT)"
+	@echo "target remote localhost:$(GDBPORT)" > build/gdb-connect.gdb
+	@echo "*** Now run 'make gdb' in another window (QEMU waits for it on port $(GDBPORT))."
+	@grade/boot -c $(CPUS) -m $(MEM) -i $(GDB_IMAGE) -g $(GDBPORT) -- $(GDB_CMDLINE)
+
+# gdb with the repository's .gdbinit allowed (it loads symbols and connects).
+gdb:
+	$(GDB) -q -iex "add-auto-load-safe-path $(CURDIR)/.gdbinit"
+
+# ---------------------------------------------------------------------------
+# Tests.
+.PHONY: check check-host
+check: all
+	@grade/check
+
+check-host: $(UPROGS)
+	@grade/check host
+
+# ---------------------------------------------------------------------------
+# For editors: compile_commands.json (clangd) from the same flags as the build.
+compile_commands.json: Makefile
+	@{ echo '['; sep=''; \
+	  for f in $(wildcard kernel/*.c); do \
+	    printf '%s{"directory": "%s", "file": "%s", "command": "%s %s -c %s"}\n' \
+	      "$$sep" "$(CURDIR)" "$$f" "$(CC)" "$(KCFLAGS)" "$$f"; sep=','; done; \
+	  for f in $(wildcard user/*.c); do \
+	    printf '%s{"directory": "%s", "file": "%s", "command": "%s %s -c %s"}\n' \
+	      "$$sep" "$(CURDIR)" "$$f" "$(MUSLCC)" "$(UCFLAGS)" "$$f"; sep=','; done; \
+	  echo ']'; } > $@
+	@echo "wrote $@"
+
+.PHONY: format
+format:
+	clang-format -i kernel/*.c kernel/*.h user/*.c user/*.h mkfs/*.c
+
+.PHONY: help
+help:
+	@echo "lark: a small SMP x86-64 teaching kernel"
+	@echo
+	@echo "  make                  build the kernel, user programs and build/fs.img"
+	@echo "  make qemu             boot to the shell on this terminal"
+	@echo "  make run PROG=file [ARGS=\"...\"] [EXTRA=\"files\"]"
+	@echo "                        run one static program as the only program; exit with its status"
+	@echo "  make qemu-gdb [PROG=file]   boot, waiting for gdb on port $(GDBPORT)"
+	@echo "  make gdb              gdb, connected to make qemu-gdb"
+	@echo "  make grade [LAB=name] [TEST=name]   grade the labs"
+	@echo "  make handout LAB=name write the student tree for a lab"
+	@echo "  make handin           a tarball of this tree for submission"
+	@echo "  make check            every test (what CI runs)"
+	@echo "  make check-host       the user test programs, on this Linux host"
+	@echo "  make bench            performance figures"
+	@echo "  make deps             install the packages (Debian/Ubuntu; macOS: prints the commands)"
+	@echo "  make compile_commands.json   for clangd"
+	@echo "  make clean"
+	@echo
+	@echo "Variables: CPUS=n (default 2), MEM=size (default 256M), TOOLPREFIX=prefix-,"
+	@echo "  APPEND=\"kernel command line words\", QEMU=path"

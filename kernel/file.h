@@ -55,3 +55,21 @@ void files_copy(struct proc *child, struct proc *parent); /* clone: share every 
 void files_close_cloexec(struct proc *p);                 /* execve */
 void files_close_all(struct proc *p);                     /* exit */
 uint64_t file_count_used(void);
+
+/* --- Added with file.c. --- */
+
+/* Notes on the functions above: file_open_inode takes its own reference on ip (the
+ * caller still puts its own); for a /proc file it makes the text now; with O_TRUNC
+ * it empties a /tmp file. file_read and file_write check the access mode (EBADF). */
+
+bool file_readable(const struct file *f);
+bool file_writable(const struct file *f);
+/* pread64/pwrite64: at offset off, leaving f->off alone (ESPIPE for pipes, ttys). */
+ssize_t file_pread(struct file *f, uint64_t ubuf, size_t n, uint64_t off);
+ssize_t file_pwrite(struct file *f, uint64_t ubuf, size_t n, uint64_t off);
+/* readv/writev with the user's iovec array (EINVAL for a bad count or length). */
+ssize_t file_readv(struct file *f, uint64_t uiov, int iovcnt);
+ssize_t file_writev(struct file *f, uint64_t uiov, int iovcnt);
+long file_lseek(struct file *f, int64_t off, int whence); /* the new offset or -errno */
+/* Put f (already referenced) at descriptor fd, closing what was there (dup2). */
+int fd_replace(struct proc *p, int fd, struct file *f, bool cloexec);

@@ -69,3 +69,45 @@ ssize_t inode_read(struct inode *ip, void *dst, uint64_t off, size_t n);
 
 /* Free-standing counters for /proc/kstat and the leak checks. */
 uint64_t fs_mem_pages(void); /* pages held by /tmp files */
+
+/* --- Added with fs.c: the operations file.c and sysfile.c build on. --- */
+
+/* Notes on the functions above: fs_root() returns the root without taking a
+ * reference (take one with inode_get to keep it). inode_read also reads /dev/null
+ * (always end of file); other devices and /proc files are read through a file. */
+
+#define TMP_FILE_MAX_PAGES 512 /* a /tmp file's pages[] is one page of pointers: 2 MiB */
+
+/* inode_read into user memory: bytes read, -EFAULT if none could be copied. */
+ssize_t inode_read_user(struct inode *ip, uint64_t udst, uint64_t off, size_t n);
+/* Write n bytes from user memory into a /tmp file at *off (at its end if append),
+ * moving *off past them. Bytes written, or -errno (EFBIG past the size limit,
+ * ENOSPC when memory runs out, EFAULT) if nothing was written. */
+ssize_t inode_write_user(struct inode *ip, uint64_t usrc, uint64_t *off, size_t n,
+                         bool append);
+void inode_truncate(struct inode *ip); /* a /tmp file becomes empty */
+
+/* Find name in dir, or create it as a /tmp file or directory with mode (which
+ * holds S_IFREG or S_IFDIR): a referenced inode, *created saying which. Errors:
+ * EEXIST (exists and excl), EROFS (not under /tmp), ENOENT (dir was removed),
+ * ENOSPC (no free inode). name may be "", "." or "..": it then names dir itself
+ * or its parent, which exist. */
+struct inode *inode_create(struct inode *dir, const char *name, uint32_t mode, bool excl,
+                           bool *created);
+/* Remove name from dir: a file (unlink), or an empty directory if is_rmdir. The
+ * inode lives on while it is referenced. trailing_slash: the path ended in '/'. */
+int inode_unlink(struct inode *dir, const char *name, bool is_rmdir, bool trailing_slash);
+
+/* Call emit for dir's entries from number idx on ("." is 0, ".." is 1, then the
+ * entries in order) until it returns false; next is the number of the entry after
+ * this one. emit runs under the namespace spinlock: it may only touch kernel
+ * memory. Returns the number of the first entry not emitted, or -ENOENT if dir
+ * was removed. */
+typedef bool (*dir_emit_fn)(void *ctx, const char *name, uint64_t ino, uint32_t mode,
+                            uint64_t next);
+long dir_iterate(struct inode *dir, uint64_t idx, dir_emit_fn emit, void *ctx);
+
+/* The absolute path of directory ip, into buf (size bytes): its length, -ENOENT if
+ * ip was removed, -ENAMETOOLONG if it does not fit. */
+long inode_path(struct inode *ip, char *buf, size_t size);
+uint64_t inode_nlink(struct inode *ip); /* st_nlink */
