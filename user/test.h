@@ -92,6 +92,15 @@ static inline void check_long(const char *name, long got, long want)
         fail(name, "expected %ld, got %ld", want, got);
 }
 
+/* Check that string got equals want (got may be NULL). */
+static inline void check_str(const char *name, const char *got, const char *want)
+{
+    if (got && strcmp(got, want) == 0)
+        pass(name);
+    else
+        fail(name, "expected \"%s\", got \"%s\"", want, got ? got : "(null)");
+}
+
 /* Check a condition; `what` says what was expected, e.g. "expected buffer unchanged". */
 static inline void check(const char *name, int ok, const char *what)
 {

@@ -1,0 +1,213 @@
+/* t_cloneregs: clone must return to both parent and child with every register as it
+ * was at the syscall (except rax, and rcx/r11 which SYSCALL clobbers), the child on
+ * the stack it was given, with the same flags and FS base. The clone is done in asm
+ * so nothing but the kernel touches the registers. */
+#define _GNU_SOURCE
+#include "test.h"
+#include "proctest.h"
+#include <sched.h>
+#include <sys/mman.h>
+
+/* Register slots, in the order the asm macro save_regs stores them. */
+enum {
+    R_RAX,
+    R_RBX,
+    R_RCX,
+    R_RDX,
+    R_RSI,
+    R_RDI,
+    R_RBP,
+    R_RSP,
+    R_R8,
+    R_R9,
+    R_R10,
+    R_R11,
+    R_R12,
+    R_R13,
+    R_R14,
+    R_R15,
+    R_FLAGS,
+    R_FS0,
+    NREGS
+};
+static const char *const reg_names[NREGS] = {
+    "rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",    "r8",
+    "r9",  "r10", "r11", "r12", "r13", "r14", "r15", "rflags", "fs:0",
+};
+
+/* rflags bits a syscall must not change: CF PF AF ZF SF IF DF OF. */
+#define USER_FLAGS 0xed5UL
+#define DF         0x400UL
+
+unsigned long regs_before[NREGS]; /* just before SYSCALL */
+unsigned long regs_after[NREGS];  /* just after, in whichever process runs */
+unsigned long *child_out;         /* where the child copies regs_after */
+unsigned long scratch_stack[64] __attribute__((aligned(16))); /* for pushfq */
+static unsigned long child_regs[NREGS];
+static char child_stack[16384] __attribute__((aligned(16)));
+
+/* long clone_probe(unsigned long flags, void *newsp): clone with distinctive values in
+ * all registers and DF/CF/ZF set. The child records its registers, copies them to
+ * *child_out and exits(0) with raw syscalls, never touching the stack it started on;
+ * the parent records its registers and returns clone's result. */
+__asm__(".text\n"
+        ".macro save_regs area\n"
+        "  .set off, 0\n"
+        "  .irp r, rax,rbx,rcx,rdx,rsi,rdi,rbp,rsp,r8,r9,r10,r11,r12,r13,r14,r15\n"
+        "    mov %\\r, \\area+off(%rip)\n"
+        "    .set off, off+8\n"
+        "  .endr\n"
+        ".endm\n"
+        ".globl clone_probe\n"
+        ".type clone_probe,@function\n"
+        "clone_probe:\n"
+        "  push %rbx; push %rbp; push %r12; push %r13; push %r14; push %r15\n"
+        "  mov %fs:0, %rax\n"
+        "  mov %rax, regs_before+8*17(%rip)\n"
+        "  movabs $0xa5a5b1b2b3b4b5b1, %rbx\n"
+        "  movabs $0xa5a5b1b2b3b4b5b2, %rbp\n"
+        "  movabs $0xa5a5b1b2b3b4b5b3, %rdx\n"
+        "  movabs $0xa5a5b1b2b3b4b5b4, %r8\n"
+        "  movabs $0xa5a5b1b2b3b4b5b5, %r9\n"
+        "  movabs $0xa5a5b1b2b3b4b5b6, %r10\n"
+        "  movabs $0xa5a5b1b2b3b4b5b7, %r11\n"
+        "  movabs $0xa5a5b1b2b3b4b5b8, %r12\n"
+        "  movabs $0xa5a5b1b2b3b4b5b9, %r13\n"
+        "  movabs $0xa5a5b1b2b3b4b5ba, %r14\n"
+        "  movabs $0xa5a5b1b2b3b4b5bb, %r15\n"
+        "  movabs $0xa5a5b1b2b3b4b5bc, %rcx\n"
+        "  mov $56, %eax\n"
+        "  cmp %eax, %eax\n" /* ZF=1 PF=1 CF=0 */
+        "  stc\n"
+        "  std\n"
+        "  pushfq\n"
+        "  popq regs_before+8*16(%rip)\n"
+        "  save_regs regs_before\n"
+        "  syscall\n"
+        "  save_regs regs_after\n"
+        "  lea scratch_stack+512(%rip), %rsp\n"
+        "  pushfq\n"
+        "  popq regs_after+8*16(%rip)\n"
+        "  cld\n"
+        "  mov %fs:0, %rax\n"
+        "  mov %rax, regs_after+8*17(%rip)\n"
+        "  mov regs_after(%rip), %rax\n"
+        "  test %rax, %rax\n"
+        "  jnz 1f\n"
+        "  mov child_out(%rip), %rdi\n"
+        "  lea regs_after(%rip), %rsi\n"
+        "  mov $18, %ecx\n"
+        "  rep movsq\n"
+        "  mov $60, %eax\n"
+        "  xor %edi, %edi\n"
+        "  syscall\n"
+        "  ud2\n"
+        "1:\n"
+        "  mov regs_before+8*7(%rip), %rsp\n"
+        "  pop %r15; pop %r14; pop %r13; pop %r12; pop %rbp; pop %rbx\n"
+        "  ret\n"
+        ".size clone_probe, .-clone_probe\n");
+long clone_probe(unsigned long flags, void *newsp);
+_Static_assert(NREGS == 18 && R_FLAGS == 16 && R_FS0 == 17 && R_RSP == 7,
+               "the asm above hard-codes these slots");
+
+/* Compare one side's registers with regs_before: `want_rax` and `want_rsp` are what
+ * rax and rsp should be; rcx and r11 are not compared (SYSCALL uses them). */
+static void check_regs(const char *name, const unsigned long *got, unsigned long want_rax,
+                       unsigned long want_rsp)
+{
+    for (int i = 0; i < NREGS; i++) {
+        unsigned long want = regs_before[i], have = got[i];
+        if (i == R_RCX || i == R_R11)
+            continue;
+        if (i == R_RAX)
+            want = want_rax;
+        if (i == R_RSP)
+            want = want_rsp;
+        if (i == R_FLAGS) {
+            want &= USER_FLAGS;
+            have &= USER_FLAGS;
+        }
+        if (want != have) {
+            fail(name, "expected %s=%#lx, got %#lx", reg_names[i], want, have);
+            return;
+        }
+    }
+    pass(name);
+}
+
+/* One clone: flags, the child's stack (NULL: the parent's), where the child reports. */
+static void probe(const char *what, unsigned long flags, char *stack_top,
+                  unsigned long *out)
+{
+    char name[80];
+    for (int i = 0; i < NREGS; i++)
+        out[i] = 0xdeadbeef;
+    child_out = out;
+    long pid = clone_probe(flags, stack_top);
+    snprintf(name, sizeof name, "%s_returns_pid", what);
+    if (pid <= 0) {
+        fail(name, "expected a child pid, got %ld", pid);
+        return;
+    }
+    pass(name);
+    snprintf(name, sizeof name, "%s_child_exits_0", what);
+    check_exited(name, wait_status(pid), 0);
+
+    snprintf(name, sizeof name, "%s_parent_regs_preserved", what);
+    check_regs(name, regs_after, pid, regs_before[R_RSP]);
+    snprintf(name, sizeof name, "%s_child_regs_preserved", what);
+    unsigned long child_sp = stack_top ? (unsigned long)stack_top : regs_before[R_RSP];
+    check_regs(name, out, 0, child_sp);
+
+    snprintf(name, sizeof name, "%s_child_rax_zero", what);
+    check_long(name, out[R_RAX], 0);
+    snprintf(name, sizeof name, "%s_child_rsp", what);
+    check_long(name, out[R_RSP], child_sp);
+    snprintf(name, sizeof name, "%s_child_df_kept", what);
+    check_long(name, out[R_FLAGS] & DF, DF);
+    snprintf(name, sizeof name, "%s_parent_df_kept", what);
+    check_long(name, regs_after[R_FLAGS] & DF, DF);
+    snprintf(name, sizeof name, "%s_child_fs_base_inherited", what);
+    check(name, out[R_FS0] == regs_before[R_FS0] && out[R_FS0] != 0,
+          "expected %fs:0 (musl's thread pointer) equal in child and parent");
+}
+
+/* fork: the child's memory is a copy, so its writes stay its own. */
+static volatile int fork_global = 1;
+static void test_fork_copies_memory(void)
+{
+    volatile int on_stack = 10;
+    char *heap = malloc(100);
+    strcpy(heap, "parent");
+    pid_t pid = fork();
+    if (pid == 0) {
+        int saw = fork_global == 1 && on_stack == 10 && strcmp(heap, "parent") == 0;
+        fork_global = 2;
+        on_stack = 20;
+        strcpy(heap, "child");
+        _exit(saw ? 0 : 1);
+    }
+    check_exited("fork_child_sees_parent_memory", wait_status(pid), 0);
+    check_long("fork_child_global_write_private", fork_global, 1);
+    check_long("fork_child_stack_write_private", on_stack, 10);
+    check("fork_child_heap_write_private", strcmp(heap, "parent") == 0,
+          "expected the parent's heap string unchanged");
+    free(heap);
+}
+
+int main(void)
+{
+    probe("clone_vfork_stack", CLONE_VM | CLONE_VFORK | SIGCHLD,
+          child_stack + sizeof child_stack, child_regs);
+    probe("clone_vfork_nostack", CLONE_VM | CLONE_VFORK | SIGCHLD, NULL, child_regs);
+
+    unsigned long *shared =
+        mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (shared == MAP_FAILED)
+        fail("fork_setup", "mmap MAP_SHARED: %s", strerrorname(errno));
+    else
+        probe("clone_fork", SIGCHLD, NULL, shared);
+    test_fork_copies_memory();
+    return test_done("t_cloneregs");
+}
