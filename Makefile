@@ -244,3 +244,20 @@ help:
 	@echo
 	@echo "Variables: CPUS=n (default 2), MEM=size (default 256M), TOOLPREFIX=prefix-,"
 	@echo "  APPEND=\"kernel command line words\", QEMU=path"
+
+# ---------------------------------------------------------------------------
+# Grading (section maintained with the grader; see grade/README.md).
+# make grade [LAB=name] [TEST=name-or-glob]: each test boots its own QEMU; the last
+# line is "N passed, N failed".  GRADE_* variables (GRADE_JOBS, GRADE_FORMAT,
+# GRADE_PRISTINE, ...) pass through the environment.
+.PHONY: grade handin autograder-zip
+grade: all
+	@LAB="$(LAB)" TEST="$(TEST)" grade/grade
+
+# make handin [LAB=name]: handin-<lab or tree name>.tar.gz of this tree, to submit.
+handin:
+	@grade/handin $(LAB)
+
+# make autograder-zip [LAB=name]: build/autograder[-LAB].zip for Gradescope.
+autograder-zip:
+	@grade/gradescope/build-zip $(LAB)

@@ -128,11 +128,10 @@ ssize_t console_read(char *dst, size_t n)
     acquire(&input.lock);
     while (got < n) {
         while (input.r == input.w) {
-            if (proc_killed(myproc())) {
+            if (sleep_intr(&input.r, &input.lock) < 0) {
                 release(&input.lock);
-                return -EINTR;
+                return got ? (ssize_t)got : -EINTR;
             }
-            sleep(&input.r, &input.lock);
         }
         char c = input.buf[input.r % INPUT_SIZE];
         if (c == CTRL('D')) {

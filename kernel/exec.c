@@ -411,7 +411,7 @@ static void commit(struct proc *p, struct image *im, const char *path)
     struct mm *old = p->mm;
     p->mm = im->mm;
     im->mm = 0;
-    write_cr3(v2p(p->mm->pml4));
+    mm_activate(p->mm);
 
     files_close_cloexec(p);
     reset_signals(p);

@@ -1,18 +1,32 @@
-/* mm.c: user address spaces: areas (VMAs), demand-zero pages, fork's copy, and
- * freeing. Only one process runs in an mm at a time (CLONE_VM is only accepted
- * with CLONE_VFORK, whose parent sleeps), so an mm needs no lock of its own. */
+/* mm.c: user address spaces: areas (VMAs), demand-zero pages, shared anonymous
+ * memory, fork's copy, and freeing. Only one process runs in an mm at a time
+ * (CLONE_VM is only accepted with CLONE_VFORK, whose parent sleeps), so an mm
+ * needs no lock of its own. */
 #include "mm.h"
 #include "errno.h"
 #include "kalloc.h"
 #include "memlayout.h"
 #include "mmu.h"
 #include "param.h"
+#include "percpu.h"
 #include "printf.h"
 #include "string.h"
 #include "x86.h"
 
+/* Software bits in user page table entries (bits 9..11 are ignored by the CPU). */
+#define PTE_PROTNONE (1UL << 9)  /* a PROT_NONE page: not present, frame kept */
+#define PTE_SHARED   (1UL << 10) /* the frame belongs to a struct shm, not to us */
+
+/* Does the entry hold a frame (present, or hidden by PROT_NONE)? */
+static bool pte_has_frame(pte_t pte)
+{
+    return pte & (PTE_P | PTE_PROTNONE);
+}
+
 static uint64_t pte_flags(int prot)
 {
+    if (prot == PROT_NONE)
+        return PTE_PROTNONE | PTE_U | PTE_NX;
     uint64_t f = PTE_P | PTE_U;
     if (prot & PROT_WRITE)
         f |= PTE_W;
@@ -20,6 +34,40 @@ static uint64_t pte_flags(int prot)
         f |= PTE_NX;
     return f;
 }
+
+/* --- shared memory objects ------------------------------------------------------ */
+
+static struct shm *shm_create(uint64_t npages)
+{
+    _Static_assert(sizeof(struct shm) + SHM_MAX_PAGES * sizeof(void *) <= PGSIZE,
+                   "struct shm must fit in a page");
+    if (npages > SHM_MAX_PAGES)
+        return 0;
+    struct shm *s = kalloc();
+    if (s) {
+        s->refs = 1;
+        s->npages = npages;
+    }
+    return s;
+}
+
+static void shm_get(struct shm *s)
+{
+    if (s)
+        __atomic_add_fetch(&s->refs, 1, __ATOMIC_RELAXED);
+}
+
+static void shm_put(struct shm *s)
+{
+    if (!s || __atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) > 0)
+        return;
+    for (uint64_t i = 0; i < s->npages; i++)
+        if (s->pages[i])
+            kfree(s->pages[i]);
+    kfree(s);
+}
+
+/* --- creating and freeing ------------------------------------------------------- */
 
 struct mm *mm_create(void)
 {
@@ -43,18 +91,36 @@ void mm_get(struct mm *mm)
     __atomic_add_fetch(&mm->refs, 1, __ATOMIC_RELAXED);
 }
 
-/* Free the user pages of [start, end) and clear their entries. Page tables that
- * become empty are kept until the whole mm is freed. */
+/* The next address at or after va that may have a page table entry: skips the
+ * holes of missing page tables at every level, so huge sparse areas are cheap. */
+static uint64_t next_mapped(pml4_t pml4, uint64_t va)
+{
+    pte_t *table = pml4;
+    for (int level = 3; level > 0; level--) {
+        pte_t e = table[PX(level, va)];
+        if (!(e & PTE_P)) {
+            uint64_t span = 1UL << (12 + 9 * level);
+            return ALIGN_DOWN(va, span) + span;
+        }
+        table = p2v(PTE_ADDR(e));
+    }
+    return va;
+}
+
+/* Clear the entries of [start, end), freeing the frames we own (not shared ones).
+ * Page tables that become empty are kept until the whole mm is freed. */
 static void unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
 {
     for (uint64_t va = start; va < end;) {
-        pte_t *pte = vm_walk(mm->pml4, va, false);
-        if (!pte) { /* no page table here: skip to the next 2 MiB */
-            va = ALIGN_DOWN(va, HUGEPGSIZE) + HUGEPGSIZE;
+        uint64_t next = next_mapped(mm->pml4, va);
+        if (next != va) {
+            va = next;
             continue;
         }
-        if (*pte & PTE_P) {
-            kfree(p2v(PTE_ADDR(*pte)));
+        pte_t *pte = vm_walk(mm->pml4, va, false);
+        if (pte_has_frame(*pte)) {
+            if (!(*pte & PTE_SHARED))
+                kfree(p2v(PTE_ADDR(*pte)));
             *pte = 0;
             invlpg(va);
         }
@@ -79,14 +145,18 @@ void mm_put(struct mm *mm)
 {
     if (__atomic_sub_fetch(&mm->refs, 1, __ATOMIC_ACQ_REL) > 0)
         return;
-    for (int i = 0; i < mm->nvmas; i++)
+    for (int i = 0; i < mm->nvmas; i++) {
         unmap_pages(mm, mm->vmas[i].start, mm->vmas[i].end);
+        shm_put(mm->vmas[i].shm);
+    }
     for (int i = 0; i < 256; i++) /* the user half's page tables */
         if (mm->pml4[i] & PTE_P)
             free_table(p2v(PTE_ADDR(mm->pml4[i])), 2);
     kfree(mm->pml4);
     kfree(mm);
 }
+
+/* --- the area list -------------------------------------------------------------- */
 
 struct vma *mm_find_vma(struct mm *mm, uint64_t addr)
 {
@@ -98,32 +168,44 @@ struct vma *mm_find_vma(struct mm *mm, uint64_t addr)
 
 static void vma_remove(struct mm *mm, int i)
 {
+    shm_put(mm->vmas[i].shm);
     memmove(&mm->vmas[i], &mm->vmas[i + 1], (mm->nvmas - i - 1) * sizeof(struct vma));
     mm->nvmas--;
 }
 
-static int vma_insert(struct mm *mm, uint64_t start, uint64_t end, int prot)
+/* Can area a be extended by b, which starts where a ends? */
+static bool can_merge(const struct vma *a, const struct vma *b)
+{
+    if (a->end != b->start || a->prot != b->prot || a->shm != b->shm)
+        return false;
+    return !a->shm || a->shm_pgoff + (a->end - a->start) / PGSIZE == b->shm_pgoff;
+}
+
+/* Add an area (taking over its shm reference), merging with touching neighbours. */
+static int vma_insert(struct mm *mm, struct vma new)
 {
     int i = 0;
-    while (i < mm->nvmas && mm->vmas[i].start < start)
+    while (i < mm->nvmas && mm->vmas[i].start < new.start)
         i++;
-    /* Merge with a neighbour that touches it and has the same protection. */
-    if (i > 0 && mm->vmas[i - 1].end == start && mm->vmas[i - 1].prot == prot) {
-        mm->vmas[i - 1].end = end;
-        if (i < mm->nvmas && mm->vmas[i].start == end && mm->vmas[i].prot == prot) {
+    if (i > 0 && can_merge(&mm->vmas[i - 1], &new)) {
+        mm->vmas[i - 1].end = new.end;
+        shm_put(new.shm); /* the neighbour already holds a reference */
+        if (i < mm->nvmas && can_merge(&mm->vmas[i - 1], &mm->vmas[i])) {
             mm->vmas[i - 1].end = mm->vmas[i].end;
             vma_remove(mm, i);
         }
         return 0;
     }
-    if (i < mm->nvmas && mm->vmas[i].start == end && mm->vmas[i].prot == prot) {
-        mm->vmas[i].start = start;
+    if (i < mm->nvmas && can_merge(&new, &mm->vmas[i])) {
+        mm->vmas[i].start = new.start;
+        mm->vmas[i].shm_pgoff = new.shm_pgoff;
+        shm_put(new.shm);
         return 0;
     }
     if (mm->nvmas == MM_MAX_VMAS)
         return -ENOMEM;
     memmove(&mm->vmas[i + 1], &mm->vmas[i], (mm->nvmas - i) * sizeof(struct vma));
-    mm->vmas[i] = (struct vma){start, end, prot};
+    mm->vmas[i] = new;
     mm->nvmas++;
     return 0;
 }
@@ -144,7 +226,10 @@ static int vma_carve(struct mm *mm, uint64_t start, uint64_t end)
         } else if (v->start >= start && v->end <= end) {
             vma_remove(mm, i);
         } else if (v->start < start && v->end > end) { /* split in two */
-            struct vma upper = {end, v->end, v->prot};
+            struct vma upper = *v;
+            upper.start = end;
+            upper.shm_pgoff += (end - v->start) / PGSIZE;
+            shm_get(upper.shm);
             v->end = start;
             memmove(&mm->vmas[i + 2], &mm->vmas[i + 1],
                     (mm->nvmas - i - 1) * sizeof(struct vma));
@@ -155,6 +240,7 @@ static int vma_carve(struct mm *mm, uint64_t start, uint64_t end)
             v->end = start;
             i++;
         } else {
+            v->shm_pgoff += (end - v->start) / PGSIZE;
             v->start = end;
             i++;
         }
@@ -162,14 +248,28 @@ static int vma_carve(struct mm *mm, uint64_t start, uint64_t end)
     return 0;
 }
 
+static int map_area(struct mm *mm, struct vma new)
+{
+    int err = vma_carve(mm, new.start, new.end);
+    if (err) {
+        shm_put(new.shm);
+        return err;
+    }
+    unmap_pages(mm, new.start, new.end);
+    return vma_insert(mm, new);
+}
+
 int mm_map(struct mm *mm, uint64_t start, uint64_t len, int prot)
 {
-    uint64_t end = start + len;
-    int err = vma_carve(mm, start, end);
-    if (err)
-        return err;
-    unmap_pages(mm, start, end);
-    return vma_insert(mm, start, end, prot);
+    return map_area(mm, (struct vma){start, start + len, prot, 0, 0});
+}
+
+int mm_map_shared(struct mm *mm, uint64_t start, uint64_t len, int prot)
+{
+    struct shm *s = shm_create(len / PGSIZE);
+    if (!s)
+        return -ENOMEM;
+    return map_area(mm, (struct vma){start, start + len, prot, s, 0});
 }
 
 int mm_unmap(struct mm *mm, uint64_t start, uint64_t len)
@@ -191,17 +291,34 @@ int mm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot)
             return -ENOMEM;
         a = v->end;
     }
-    int err = vma_carve(mm, start, end);
-    if (!err)
-        err = vma_insert(mm, start, end, prot);
-    if (err)
-        return err;
-    for (uint64_t va = start; va < end; va += PGSIZE) {
+    /* Re-insert each piece with the new protection, keeping its shm. */
+    for (uint64_t a = start; a < end;) {
+        struct vma *v = mm_find_vma(mm, a);
+        struct vma piece = *v;
+        piece.start = a;
+        piece.end = MIN(v->end, end);
+        piece.prot = prot;
+        piece.shm_pgoff += (a - v->start) / PGSIZE;
+        shm_get(piece.shm);
+        int err = vma_carve(mm, piece.start, piece.end);
+        if (!err)
+            err = vma_insert(mm, piece);
+        if (err)
+            return err;
+        a = piece.end;
+    }
+    for (uint64_t va = start; va < end;) {
+        uint64_t next = next_mapped(mm->pml4, va);
+        if (next != va) {
+            va = next;
+            continue;
+        }
         pte_t *pte = vm_walk(mm->pml4, va, false);
-        if (pte && (*pte & PTE_P)) {
-            *pte = PTE_ADDR(*pte) | pte_flags(prot);
+        if (pte_has_frame(*pte)) {
+            *pte = PTE_ADDR(*pte) | (*pte & PTE_SHARED) | pte_flags(prot);
             invlpg(va);
         }
+        va += PGSIZE;
     }
     return 0;
 }
@@ -221,18 +338,32 @@ uint64_t mm_find_gap(struct mm *mm, uint64_t len)
     return 0;
 }
 
-static void *demand_page(struct mm *mm, uint64_t va, int prot)
+/* --- pages ----------------------------------------------------------------------- */
+
+/* The kernel address of the page at va (page-aligned) in area v, which is put in
+ * place first if it is not there yet: a zeroed page, or the shared one. */
+static void *fault_in(struct mm *mm, struct vma *v, uint64_t va)
 {
     pte_t *pte = vm_walk(mm->pml4, va, true);
     if (!pte)
         return 0;
-    if (!(*pte & PTE_P)) {
-        void *page = kalloc();
-        if (!page)
-            return 0;
-        *pte = v2p(page) | pte_flags(prot);
+    if (pte_has_frame(*pte))
+        return p2v(PTE_ADDR(*pte));
+    void *page;
+    uint64_t extra = 0;
+    if (v->shm) {
+        void **slot = &v->shm->pages[v->shm_pgoff + (va - v->start) / PGSIZE];
+        if (!*slot)
+            *slot = kalloc();
+        page = *slot;
+        extra = PTE_SHARED;
+    } else {
+        page = kalloc();
     }
-    return p2v(PTE_ADDR(*pte));
+    if (!page)
+        return 0;
+    *pte = v2p(page) | pte_flags(v->prot) | extra;
+    return page;
 }
 
 int mm_fault(struct mm *mm, uint64_t addr, bool write, bool exec)
@@ -246,7 +377,7 @@ int mm_fault(struct mm *mm, uint64_t addr, bool write, bool exec)
     pte_t *pte = vm_walk(mm->pml4, addr, false);
     if (pte && (*pte & PTE_P))
         return -EFAULT; /* present, yet it faulted: a protection violation */
-    return demand_page(mm, ALIGN_DOWN(addr, PGSIZE), v->prot) ? 0 : -ENOMEM;
+    return fault_in(mm, v, ALIGN_DOWN(addr, PGSIZE)) ? 0 : -ENOMEM;
 }
 
 void *mm_kaddr(struct mm *mm, uint64_t va)
@@ -254,10 +385,11 @@ void *mm_kaddr(struct mm *mm, uint64_t va)
     struct vma *v = mm_find_vma(mm, va);
     if (!v)
         return 0;
-    char *page = demand_page(mm, ALIGN_DOWN(va, PGSIZE), v->prot);
+    char *page = fault_in(mm, v, ALIGN_DOWN(va, PGSIZE));
     return page ? page + va % PGSIZE : 0;
 }
 
+/* For fork: the same areas; private pages copied, shared ones shared. */
 struct mm *mm_copy(struct mm *src)
 {
     struct mm *dst = mm_create();
@@ -265,19 +397,24 @@ struct mm *mm_copy(struct mm *src)
         return 0;
     memcpy(dst->vmas, src->vmas, sizeof src->vmas);
     dst->nvmas = src->nvmas;
+    for (int i = 0; i < dst->nvmas; i++)
+        shm_get(dst->vmas[i].shm);
     dst->brk_start = src->brk_start;
     dst->brk = src->brk;
     dst->stack_top = src->stack_top;
     for (int i = 0; i < src->nvmas; i++) {
         struct vma *v = &src->vmas[i];
+        if (v->shm)
+            continue; /* the child finds the shared pages when it touches them */
         for (uint64_t va = v->start; va < v->end;) {
-            pte_t *pte = vm_walk(src->pml4, va, false);
-            if (!pte) {
-                va = ALIGN_DOWN(va, HUGEPGSIZE) + HUGEPGSIZE;
+            uint64_t next = next_mapped(src->pml4, va);
+            if (next != va) {
+                va = next;
                 continue;
             }
-            if (*pte & PTE_P) {
-                void *page = demand_page(dst, va, v->prot);
+            pte_t *pte = vm_walk(src->pml4, va, false);
+            if (pte_has_frame(*pte)) {
+                void *page = fault_in(dst, &dst->vmas[i], va);
                 if (!page) {
                     mm_put(dst);
                     return 0;
@@ -295,13 +432,32 @@ uint64_t mm_resident_pages(struct mm *mm)
     uint64_t n = 0;
     for (int i = 0; i < mm->nvmas; i++)
         for (uint64_t va = mm->vmas[i].start; va < mm->vmas[i].end;) {
-            pte_t *pte = vm_walk(mm->pml4, va, false);
-            if (!pte) {
-                va = ALIGN_DOWN(va, HUGEPGSIZE) + HUGEPGSIZE;
+            uint64_t next = next_mapped(mm->pml4, va);
+            if (next != va) {
+                va = next;
                 continue;
             }
-            n += (*pte & PTE_P) != 0;
+            n += pte_has_frame(*vm_walk(mm->pml4, va, false)) != 0;
             va += PGSIZE;
         }
     return n;
+}
+
+/* Load mm (NULL: the kernel's page tables only) on this CPU. The CPU keeps a
+ * reference to the mm it has loaded, so that an address space is never freed
+ * while some CPU's CR3 still points at it (an idle CPU keeps the last one). */
+void mm_activate(struct mm *mm)
+{
+    push_off();
+    struct cpu *c = mycpu();
+    struct mm *old = c->active_mm;
+    if (mm != old) {
+        if (mm)
+            mm_get(mm);
+        write_cr3(v2p(mm ? mm->pml4 : kernel_pml4));
+        c->active_mm = mm;
+        if (old)
+            mm_put(old);
+    }
+    pop_off();
 }

@@ -6,7 +6,7 @@
 #include "types.h"
 #include "vm.h"
 
-#define MM_MAX_VMAS 128
+#define MM_MAX_VMAS 96
 
 /* Protection bits, as in mmap(2). */
 #define PROT_NONE  0
@@ -14,9 +14,21 @@
 #define PROT_WRITE 2
 #define PROT_EXEC  4
 
+/* Pages of a MAP_SHARED anonymous mapping. fork shares them instead of copying;
+ * the pages are freed when the last area referring to them goes. One page holds
+ * the struct, so a shared mapping has at most SHM_MAX_PAGES pages (about 2 MiB). */
+struct shm {
+    int refs; /* areas (in any mm) that use it */
+    uint64_t npages;
+    void *pages[]; /* kernel addresses; NULL until first touched */
+};
+#define SHM_MAX_PAGES ((4096 - 16) / 8)
+
 struct vma {
     uint64_t start, end; /* [start, end), page-aligned */
     int prot;
+    struct shm *shm;     /* MAP_SHARED: its pages; NULL for private memory */
+    uint64_t shm_pgoff;  /* page of shm that start maps */
 };
 
 struct mm {
@@ -32,10 +44,14 @@ struct mm *mm_create(void);
 void mm_get(struct mm *mm);
 void mm_put(struct mm *mm); /* frees it with the last reference */
 struct mm *mm_copy(struct mm *src); /* for fork: a private copy of every page */
+/* Make mm the address space of this CPU (NULL: kernel only); see mm.c. */
+void mm_activate(struct mm *mm);
 
 /* Make [start, start+len) an area with prot; pages come on demand. Replaces any
  * mappings there (MAP_FIXED semantics). 0 or -ENOMEM. */
 int mm_map(struct mm *mm, uint64_t start, uint64_t len, int prot);
+/* The same for MAP_SHARED | MAP_ANONYMOUS: -ENOMEM above SHM_MAX_PAGES pages. */
+int mm_map_shared(struct mm *mm, uint64_t start, uint64_t len, int prot);
 int mm_unmap(struct mm *mm, uint64_t start, uint64_t len);
 int mm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot);
 /* The highest free gap of len bytes below hint_top, or 0 if none. */

@@ -6,6 +6,7 @@
 #include "mmu.h"
 
 struct proc;
+struct mm;
 struct context;
 
 /* The 64-bit task state segment: only the stack pointers matter in long mode. */
@@ -44,6 +45,7 @@ struct cpu {
     int noff;                   /* depth of push_off() nesting */
     int intena;                 /* were interrupts enabled before the first push_off? */
     struct context *scheduler;  /* saved context of this CPU's scheduler loop */
+    struct mm *active_mm;       /* the address space in CR3 (we hold a reference) */
     uint64_t sched_stack_top;   /* the scheduler's own stack */
     uint64_t ticks;             /* timer interrupts taken on this CPU */
     uint64_t gdt[NGDT];

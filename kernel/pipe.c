@@ -21,6 +21,7 @@ struct pipe {
     uint64_t nread;  /* bytes ever read: never wraps in practice, so */
     uint64_t nwrite; /* nwrite - nread is always the number of bytes held */
     bool read_open, write_open;
+    bool reader_busy; /* a reader has copied bytes out but not yet taken them */
     uint64_t ino;
 };
 
@@ -52,6 +53,7 @@ static struct pipe *pipe_alloc(void)
     p->buf = buf;
     p->nread = p->nwrite = 0;
     p->read_open = p->write_open = true;
+    p->reader_busy = false;
     return p;
 }
 
@@ -117,12 +119,13 @@ static void ring_put(struct pipe *p, const char *src, size_t n)
     p->nwrite += n;
 }
 
-static void ring_get(struct pipe *p, char *dst, size_t n)
+/* Copy the first n bytes the ring holds, leaving them there (pipe_read takes them
+ * once they reached the user). Writers only add after them, so they stay intact. */
+static void ring_peek(struct pipe *p, char *dst, size_t n)
 {
     size_t pos = p->nread % PIPE_SIZE, first = MIN(n, PIPE_SIZE - pos);
     memcpy(dst, p->buf + pos, first);
     memcpy(dst + first, p->buf, n - first);
-    p->nread += n;
 }
 
 /* Write n bytes from a kernel buffer, sleeping for room. An atomic write waits until
@@ -146,11 +149,10 @@ static ssize_t put_bytes(struct pipe *p, const char *src, size_t n, bool atomic,
                 err = -EAGAIN;
                 break;
             }
-            if (proc_killed(myproc())) {
+            if (sleep_intr(&p->nwrite, &p->lock) < 0) { /* a reader makes room */
                 err = -EINTR;
                 break;
             }
-            sleep(&p->nwrite, &p->lock); /* a reader wakes us once it made room */
             continue;
         }
         size_t chunk = MIN(room, n - done);
@@ -204,6 +206,21 @@ ssize_t pipe_write(struct pipe *p, uint64_t ubuf, size_t n, bool nonblock)
     return done ? (ssize_t)done : err;
 }
 
+/* Wait until this reader may take bytes: there are some (or no writer is left) and
+ * no other reader is between peeking and consuming. 0 or -errno; p->lock held. */
+static ssize_t wait_to_read(struct pipe *p, bool nonblock)
+{
+    for (;;) {
+        bool empty = p->nread == p->nwrite && p->write_open;
+        if (!empty && !p->reader_busy)
+            return 0;
+        if (empty && nonblock)
+            return -EAGAIN;
+        if (sleep_intr(&p->nread, &p->lock) < 0) /* a writer, a closing end or a reader */
+            return -EINTR;
+    }
+}
+
 ssize_t pipe_read(struct pipe *p, uint64_t ubuf, size_t n, bool nonblock)
 {
     if (n == 0)
@@ -211,30 +228,31 @@ ssize_t pipe_read(struct pipe *p, uint64_t ubuf, size_t n, bool nonblock)
     char *bounce = kalloc_nozero();
     if (!bounce)
         return -ENOMEM;
-    ssize_t ret = 0;
     acquire(&p->lock);
-    while (p->nread == p->nwrite && p->write_open) {
-        if (nonblock) {
-            ret = -EAGAIN;
-            break;
-        }
-        if (proc_killed(myproc())) {
-            ret = -EINTR;
-            break;
-        }
-        sleep(&p->nread, &p->lock); /* a writer (or closing its end) wakes us */
-    }
-    if (ret == 0) {
+    ssize_t ret = wait_to_read(p, nonblock);
+    if (ret == 0)
         ret = MIN(n, p->nwrite - p->nread); /* 0: empty with no writer, end of file */
-        ring_get(p, bounce, ret);
-        if (ret > 0)
-            wakeup(&p->nwrite);
+    if (ret <= 0) {
+        release(&p->lock);
+        kfree(bounce);
+        return ret;
     }
+    /* Copy the bytes out before taking them from the pipe, so that a bad buffer
+     * (EFAULT) leaves them there, as on Linux. Meanwhile other readers wait. */
+    ring_peek(p, bounce, ret);
+    p->reader_busy = true;
     release(&p->lock);
-    /* If this faults the bytes are lost: Linux would leave them in the pipe, but
-     * a program that reads into a bad buffer has bigger problems. */
-    if (ret > 0 && copy_to_user(ubuf, bounce, ret))
+    bool fault = copy_to_user(ubuf, bounce, ret) != 0;
+    acquire(&p->lock);
+    if (fault) {
         ret = -EFAULT;
+    } else {
+        p->nread += ret;
+        wakeup(&p->nwrite);
+    }
+    p->reader_busy = false;
+    wakeup(&p->nread);
+    release(&p->lock);
     kfree(bounce);
     return ret;
 }

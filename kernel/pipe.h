@@ -20,4 +20,4 @@ ssize_t pipe_write(struct pipe *p, uint64_t ubuf, size_t n, bool nonblock);
 /* The same from a kernel buffer (writev gathers small writes to keep them atomic). */
 ssize_t pipe_write_kernel(struct pipe *p, const char *buf, size_t n, bool nonblock);
 void pipe_close(struct pipe *p, bool write_end); /* the end's last reference is gone */
-uint64_t pipe_ino(struct pipe *p);                /* for fstat */
+uint64_t pipe_ino(struct pipe *p);               /* for fstat */

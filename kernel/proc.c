@@ -150,7 +150,7 @@ static void switch_in(struct cpu *c, struct proc *p)
     c->proc = p;
     c->kstack_top = p->kstack_top;
     c->tss.rsp0 = p->kstack_top;
-    write_cr3(v2p(p->mm ? p->mm->pml4 : kernel_pml4));
+    mm_activate(p->mm);
     wrmsr(MSR_FS_BASE, p->fs_base);
     fpu_restore(p);
     p->cpu = c->id;
@@ -168,6 +168,7 @@ noreturn void scheduler(void)
             /* Nothing to do: halt until an interrupt. `sti; hlt` cannot lose a
              * wake-up IPI sent after the release: sti takes effect only after hlt
              * has begun, so a pending interrupt ends the hlt. */
+            mm_activate(0); /* let the last address space go: it may be freed */
             c->idle = true;
             release(&ptable_lock);
             asm volatile("sti; hlt; cli" ::: "memory");
@@ -231,6 +232,36 @@ void sleep(void *chan, struct spinlock *lk)
     }
 }
 
+/* Like sleep(), but a fatal signal ends it: returns -EINTR, at once if a signal
+ * is already pending. The check happens under ptable_lock, where kill() sets
+ * p->killed, so a signal that arrives just before we sleep is never missed. */
+int sleep_intr(void *chan, struct spinlock *lk)
+{
+    struct proc *p = myproc();
+    if (lk != &ptable_lock) {
+        acquire(&ptable_lock);
+        release(lk);
+    }
+    int ret = 0;
+    if (p->killed) {
+        ret = -EINTR;
+    } else {
+        p->chan = chan;
+        p->state = SLEEPING;
+        p->interruptible = true;
+        sched();
+        p->interruptible = false;
+        p->chan = 0;
+        if (p->killed)
+            ret = -EINTR;
+    }
+    if (lk != &ptable_lock) {
+        release(&ptable_lock);
+        acquire(lk);
+    }
+    return ret;
+}
+
 void wakeup_locked(void *chan)
 {
     for (struct proc *p = ptable; p < &ptable[NPROC]; p++)
@@ -286,10 +317,9 @@ noreturn void proc_exit(int wait_status)
         p->cwd = 0;
     }
     if (p->mm) {
-        /* Leave the address space before dropping it: it may be freed now. */
-        write_cr3(v2p(kernel_pml4));
         struct mm *mm = p->mm;
         p->mm = 0;
+        mm_activate(0); /* leave the address space: our reference is the last, maybe */
         mm_put(mm);
     }
 
@@ -331,17 +361,12 @@ long proc_wait4(pid_t pid, uint64_t ustatus, int options)
                 continue;
             int status = c->exit_status;
             pid_t cpid = c->pid;
-            if (ustatus) {
-                /* Copying may fault on a not-yet-present page: don't hold the lock.
-                 * The zombie stays ours (only we, its parent, reap it). */
-                release(&ptable_lock);
-                int err = copy_to_user(ustatus, &status, sizeof status);
-                if (err)
-                    return err;
-                acquire(&ptable_lock);
-            }
             reap(c);
             release(&ptable_lock);
+            /* As Linux: the child is reaped even if the status can't be stored.
+             * (Copying may fault, so it happens after the lock is let go.) */
+            if (ustatus && copy_to_user(ustatus, &status, sizeof status))
+                return -EFAULT;
             return cpid;
         }
         if (!have_kids) {
@@ -352,11 +377,10 @@ long proc_wait4(pid_t pid, uint64_t ustatus, int options)
             release(&ptable_lock);
             return 0;
         }
-        if (me->killed) {
+        if (sleep_intr(me, &ptable_lock) < 0) { /* a child's exit wakes us (proc_exit) */
             release(&ptable_lock);
             return -EINTR;
         }
-        sleep(me, &ptable_lock); /* a child's exit wakes us (proc_exit) */
     }
 }
 
@@ -395,7 +419,7 @@ void proc_signal(struct proc *p, int sig)
     }
     if (!p->killed)
         p->killed = sig;
-    if (p->state == SLEEPING)
+    if (p->state == SLEEPING && p->interruptible)
         runq_push(p); /* interrupt the sleep: the sleeper checks p->killed */
 }
 

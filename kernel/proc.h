@@ -24,6 +24,7 @@ struct proc {
     pid_t pid;
     struct proc *parent;
     void *chan;             /* what it sleeps on, if SLEEPING */
+    bool interruptible;     /* its sleep ends when a fatal signal arrives */
     int killed;             /* a signal that will end it at the next chance, or 0 */
     int exit_status;        /* wait4 status, once ZOMBIE */
     struct proc *vfork_parent; /* the parent sleeping in vfork_wait, until released */
@@ -67,6 +68,7 @@ void proc_first_run(void); /* first thing a new process does (releases ptable_lo
 void sched(void);
 void yield(void);
 void sleep(void *chan, struct spinlock *lk);
+int sleep_intr(void *chan, struct spinlock *lk); /* 0, or -EINTR for a fatal signal */
 void wakeup(void *chan);
 void wakeup_locked(void *chan); /* the same, with ptable_lock held */
 void proc_clock_tick(void);

@@ -44,8 +44,6 @@ long sys_mmap(ARGS6)
         return -EINVAL;
     if (!(flags & MAP_ANONYMOUS))
         return fd_get(myproc(), fd) ? -ENODEV : -EBADF; /* files can't be mapped */
-    if (type != MAP_PRIVATE)
-        return -EINVAL; /* shared memory is not supported (README) */
     if (len > USER_TOP)
         return -ENOMEM;
     len = ALIGN_UP(len, PGSIZE);
@@ -67,7 +65,8 @@ long sys_mmap(ARGS6)
         if (!addr)
             return -ENOMEM;
     }
-    long err = mm_map(mm, addr, len, prot);
+    /* Shared anonymous memory stays shared with children after fork. */
+    long err = type == MAP_PRIVATE ? mm_map(mm, addr, len, prot) : mm_map_shared(mm, addr, len, prot);
     return err ? err : (long)addr;
 }
 

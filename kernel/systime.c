@@ -94,12 +94,12 @@ static long sleep_until(uint64_t clk, uint64_t deadline, uint64_t *remaining)
         clock_now(clk, &now);
         if (now >= deadline)
             break;
-        if (myproc()->killed) {
+        if (sleep_intr(proc_ticks_channel(), &ptable_lock) < 0) {
             release(&ptable_lock);
-            *remaining = deadline - now;
+            clock_now(clk, &now);
+            *remaining = now < deadline ? deadline - now : 0;
             return -EINTR;
         }
-        sleep((void *)proc_ticks_channel(), &ptable_lock);
     }
     release(&ptable_lock);
     return 0;

@@ -4,6 +4,7 @@
 #include "trap.h"
 #include "console.h"
 #include "lapic.h"
+#include "mm.h"
 #include "mmu.h"
 #include "percpu.h"
 #include "printf.h"
@@ -130,6 +131,10 @@ void trap(struct trapframe *tf)
         if (tf->trapno == T_TIMER && myproc())
             yield();
     } else if (from_user) {
+        /* A page of a valid area that is not there yet: allocate it and retry. */
+        if (tf->trapno == T_PGFLT &&
+            mm_fault(myproc()->mm, read_cr2(), tf->err & PF_WRITE, tf->err & PF_FETCH) == 0)
+            return;
         proc_user_fault(tf, fault_signal(tf->trapno));
     } else if (tf->rip == (uint64_t)trapret_iretq) {
         /* iretq refused the user's return frame (say, a non-canonical rip): what the

@@ -6,13 +6,13 @@
  * whichever CPU each runs on. */
 #include "proc.h"
 
-/* The parent: sleep until the child releases us. */
+/* The parent: sleep until the child releases us (or a fatal signal ends us). */
 void vfork_wait(struct proc *child)
 {
-    struct proc *me = myproc();
     acquire(&ptable_lock);
-    while (!child->vfork_done && !me->killed)
-        sleep(child, &ptable_lock);
+    while (!child->vfork_done)
+        if (sleep_intr(child, &ptable_lock) < 0)
+            break;
     release(&ptable_lock);
 }
 

@@ -20,8 +20,8 @@ static inline long raw_syscall6(long nr, long a1, long a2, long a3, long a4, lon
                      : "rcx", "r11", "memory");
     return ret;
 }
-#define raw_syscall1(n, a) raw_syscall6(n, (long)(a), 0, 0, 0, 0, 0)
-#define raw_syscall2(n, a, b) raw_syscall6(n, (long)(a), (long)(b), 0, 0, 0, 0)
+#define raw_syscall1(n, a)       raw_syscall6(n, (long)(a), 0, 0, 0, 0, 0)
+#define raw_syscall2(n, a, b)    raw_syscall6(n, (long)(a), (long)(b), 0, 0, 0, 0)
 #define raw_syscall3(n, a, b, c) raw_syscall6(n, (long)(a), (long)(b), (long)(c), 0, 0, 0)
 #define raw_syscall4(n, a, b, c, d)                                                      \
     raw_syscall6(n, (long)(a), (long)(b), (long)(c), (long)(d), 0, 0)

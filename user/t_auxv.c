@@ -1,14 +1,13 @@
-/* t_auxv: the initial stack execve builds: argc, argv, envp and the auxiliary vector,
- * walked in memory (not through getauxval) and compared with what the program knows
- * about itself; then a copy of itself is exec'd with a known argv/envp to check the
- * strings exactly, AT_EXECFN, and that AT_RANDOM differs between execs. */
+/* t_auxv: the initial stack execve builds (argc, argv, envp, auxv), walked in memory and
+ * compared with what the program knows about itself; an exec'd copy of itself checks
+ * exact strings, AT_EXECFN, and that AT_RANDOM differs between execs. */
 #include "test.h"
 #include "proctest.h"
 #include <cpuid.h>
 #include <elf.h>
 #include <fcntl.h>
 
-#define MAX_AUXV 128 /* more entries than this means no AT_NULL terminator */
+#define MAX_AUXV  128 /* more entries than this means no AT_NULL terminator */
 #define CHILD_ARG "--auxv-exec-child"
 
 extern const Elf64_Ehdr __ehdr_start; /* the linker's name for our own ELF header */
@@ -21,7 +20,7 @@ static Elf64_auxv_t *start_auxv;
 static int auxv_count; /* entries before AT_NULL, or -1 if there is no AT_NULL */
 
 /* What the parent passes to the exec'd copy, and what that copy reports back. */
-static char *const child_argv[] = {"renamed-argv0", CHILD_ARG, "", "two words",
+static char *const child_argv[] = {"renamed-argv0", CHILD_ARG,  "",  "two words",
                                    "tab\there\n",   "\xff\x01", NULL};
 static char *const child_envp[] = {"AUXV_A=1", "", "AUXV_B=two=three", NULL};
 struct child_report {
@@ -119,8 +118,8 @@ static void test_ids_and_misc(void)
      * always has the x86-64 baseline: FPU TSC CX8 CMOV FXSR SSE SSE2. */
     unsigned a, b, c, edx;
     __cpuid(1, a, b, c, edx);
-    const unsigned long baseline = 1 << 0 | 1 << 4 | 1 << 8 | 1 << 15 | 1 << 24 | 1 << 25 |
-                                   1 << 26;
+    const unsigned long baseline =
+        1 << 0 | 1 << 4 | 1 << 8 | 1 << 15 | 1 << 24 | 1 << 25 | 1 << 26;
     int found;
     unsigned long hwcap = aux(AT_HWCAP, &found);
     if (found && (hwcap & ~(unsigned long)edx) == 0 && (hwcap & baseline) == baseline)
@@ -149,13 +148,15 @@ static int child_main(void)
     r.argc = start_argc;
     r.argv_exact = 1;
     for (int i = 0; child_argv[i] || start_argv[i]; i++)
-        if (!child_argv[i] || !start_argv[i] || strcmp(child_argv[i], start_argv[i]) != 0) {
+        if (!child_argv[i] || !start_argv[i] ||
+            strcmp(child_argv[i], start_argv[i]) != 0) {
             r.argv_exact = 0;
             break;
         }
     r.envp_exact = 1;
     for (int i = 0; child_envp[i] || start_envp[i]; i++)
-        if (!child_envp[i] || !start_envp[i] || strcmp(child_envp[i], start_envp[i]) != 0) {
+        if (!child_envp[i] || !start_envp[i] ||
+            strcmp(child_envp[i], start_envp[i]) != 0) {
             r.envp_exact = 0;
             break;
         }
@@ -202,8 +203,10 @@ static void test_exec_copy(void)
     while (child_argv[n])
         n++;
     check_long("auxv_exec_argc", r1.argc, n);
-    check("auxv_exec_argv_exact", r1.argv_exact, "expected argv strings exactly as passed");
-    check("auxv_exec_envp_exact", r1.envp_exact, "expected envp strings exactly as passed");
+    check("auxv_exec_argv_exact", r1.argv_exact,
+          "expected argv strings exactly as passed");
+    check("auxv_exec_envp_exact", r1.envp_exact,
+          "expected envp strings exactly as passed");
     check("auxv_exec_layout", r1.layout_ok,
           "expected argv 16-aligned + 8, NULL-terminated, auxv ending in AT_NULL");
     if (strcmp(r1.execfn, proctest_self) == 0)

@@ -69,14 +69,16 @@ int main(int argc, char **argv)
         return test_done("t_cloexec");
     }
     test_flags_reported(plain, cloexec);
-    check_long("pipe2_o_cloexec_f_getfd_cloexec", fcntl(q[0], F_GETFD) & fcntl(q[1], F_GETFD),
-               FD_CLOEXEC);
+    check_long("pipe2_o_cloexec_f_getfd_cloexec",
+               fcntl(q[0], F_GETFD) & fcntl(q[1], F_GETFD), FD_CLOEXEC);
 
     /* fds: plain, cloexec, pipe r/w, pipe2(O_CLOEXEC) r/w, and stdout. */
     int fds[] = {plain, cloexec, p[0], p[1], q[0], q[1], 1};
-    const char *legend = "0 open, 1 open(O_CLOEXEC), 2-3 pipe, 4-5 pipe2(O_CLOEXEC), 6 fd 1";
+    const char *legend =
+        "0 open, 1 open(O_CLOEXEC), 2-3 pipe, 4-5 pipe2(O_CLOEXEC), 6 fd 1";
     check_mask("execve_closes_only_cloexec_fds", open_after_execve(fds, 7), 0x4d, legend);
-    check_mask("posix_spawn_keeps_non_cloexec_fds", open_after_spawn(fds, 7), 0x4d, legend);
+    check_mask("posix_spawn_keeps_non_cloexec_fds", open_after_spawn(fds, 7), 0x4d,
+               legend);
 
     /* fork keeps every fd, close-on-exec or not, with its flag. */
     pid_t pid = fork();
@@ -91,16 +93,18 @@ int main(int argc, char **argv)
     check_long("fcntl_f_setfd_cloexec_ok", fcntl(plain, F_SETFD, FD_CLOEXEC), 0);
     check_long("fcntl_f_setfd_cloexec_reads_back", fcntl(plain, F_GETFD), FD_CLOEXEC);
     check_long("fcntl_f_setfd_0_ok", fcntl(cloexec, F_SETFD, 0), 0);
-    int dup_plain = dup(plain);           /* from a close-on-exec fd: flag cleared */
+    int dup_plain = dup(plain);              /* from a close-on-exec fd: flag cleared */
     int dup3_ce = dup3(p[0], 40, O_CLOEXEC); /* from a plain fd: flag set */
     int dupfd_ce = fcntl(p[1], F_DUPFD_CLOEXEC, 50);
     check_long("dup_clears_cloexec", fcntl(dup_plain, F_GETFD), 0);
     check_long("dup3_o_cloexec_sets_cloexec", fcntl(dup3_ce, F_GETFD), FD_CLOEXEC);
     check_long("f_dupfd_cloexec_sets_cloexec", fcntl(dupfd_ce, F_GETFD), FD_CLOEXEC);
     int fds2[] = {plain, cloexec, dup_plain, dup3_ce, dupfd_ce, p[0], p[1]};
-    const char *legend2 = "0 F_SETFD(FD_CLOEXEC), 1 F_SETFD(0), 2 dup, 3 dup3(O_CLOEXEC), "
-                          "4 F_DUPFD_CLOEXEC, 5-6 pipe";
-    check_mask("execve_honours_f_setfd_and_dups", open_after_execve(fds2, 7), 0x66, legend2);
+    const char *legend2 =
+        "0 F_SETFD(FD_CLOEXEC), 1 F_SETFD(0), 2 dup, 3 dup3(O_CLOEXEC), "
+        "4 F_DUPFD_CLOEXEC, 5-6 pipe";
+    check_mask("execve_honours_f_setfd_and_dups", open_after_execve(fds2, 7), 0x66,
+               legend2);
     check_mask("posix_spawn_honours_f_setfd_and_dups", open_after_spawn(fds2, 7), 0x66,
                legend2);
     return test_done("t_cloexec");

@@ -1,7 +1,6 @@
-/* t_cloneregs: clone must return to both parent and child with every register as it
- * was at the syscall (except rax, and rcx/r11 which SYSCALL clobbers), the child on
- * the stack it was given, with the same flags and FS base. The clone is done in asm
- * so nothing but the kernel touches the registers. */
+/* t_cloneregs: clone returns to parent and child with every register as it was at the
+ * syscall (but rax, and rcx/r11 which SYSCALL uses), the child on its new stack, with
+ * the same flags and FS base. Done in asm so only the kernel touches registers. */
 #define _GNU_SOURCE
 #include "test.h"
 #include "proctest.h"

@@ -1,7 +1,6 @@
-/* t_fault: a user-mode fault kills only the faulting process, with the signal Linux
- * sends for that exception (#PF/#GP -> SIGSEGV, #SS -> SIGBUS, #UD -> SIGILL, #DE ->
- * SIGFPE, #BP -> SIGTRAP). Each fault happens in a forked child, in inline asm so the
- * compiler cannot change the instruction. Afterwards the parent must still work. */
+/* t_fault: a user-mode fault kills only that process, with Linux's signal (#PF/#GP ->
+ * SIGSEGV, #SS -> SIGBUS, #UD -> SIGILL, #DE -> SIGFPE, #BP -> SIGTRAP); each in a forked
+ * child, in inline asm so the compiler keeps the instruction. The parent must survive. */
 #define _GNU_SOURCE
 #include "test.h"
 #include "proctest.h"

@@ -1,7 +1,6 @@
-/* t_wait: wait4/waitpid: WNOHANG, ECHILD cases, waiting for any child or one child,
- * the status encoding for exits and signals, exit vs exit_group, reaping exactly once,
- * and orphans (a grandchild is never ours). Children that must still be running
- * block reading a pipe we hold, so every case is deterministic. */
+/* t_wait: wait4/waitpid: WNOHANG, ECHILD, any child vs one child, the status encoding,
+ * exit vs exit_group, reaping exactly once, orphans. A child that must still be running
+ * blocks reading a pipe we hold, so every case is deterministic. */
 #define _GNU_SOURCE
 #include "test.h"
 #include "proctest.h"
@@ -118,7 +117,8 @@ static void test_status_encoding(void)
     int st = -1, release;
     waitpid(fork_exit(3), &st, 0);
     check_long("status_exit_3_is_0x300", st, 0x300);
-    check("status_exit_wifexited", WIFEXITED(st) && WEXITSTATUS(st) == 3 && !WIFSIGNALED(st),
+    check("status_exit_wifexited",
+          WIFEXITED(st) && WEXITSTATUS(st) == 3 && !WIFSIGNALED(st),
           "expected WIFEXITED with WEXITSTATUS 3");
     waitpid(fork_exit(259), &st, 0);
     check_long("status_exit_keeps_low_8_bits", st, 0x300);
@@ -164,9 +164,11 @@ static void test_null_pointers(void)
 {
     struct rusage ru;
     pid_t pid = fork_exit(9);
-    check_long("wait4_null_rusage_returns_pid", syscall(SYS_wait4, pid, NULL, 0, NULL), pid);
+    check_long("wait4_null_rusage_returns_pid", syscall(SYS_wait4, pid, NULL, 0, NULL),
+               pid);
     pid = fork_exit(9);
-    check_long("wait4_with_rusage_returns_pid", syscall(SYS_wait4, pid, NULL, 0, &ru), pid);
+    check_long("wait4_with_rusage_returns_pid", syscall(SYS_wait4, pid, NULL, 0, &ru),
+               pid);
     check_errno("wait4_null_status_reaped", waitpid(pid, NULL, WNOHANG), ECHILD);
 }
 
@@ -185,7 +187,7 @@ static void test_orphan(void)
             _exit(read(hold[0], &c, 1) < 0);
         }
         _exit(write(report[1], &grandchild, sizeof grandchild) == sizeof grandchild ? 0
-                                                                                     : 1);
+                                                                                    : 1);
     }
     close(hold[0]);
     close(report[1]);

@@ -1,0 +1,199 @@
+#!/bin/sh
+# grader.sh: the grader's own tests.  Broken kernels (hang, panic, triple fault, output
+# flood, no boot) and cheating or misbehaving programs (grade/fake_pass.c) each fail
+# with the right reason within their timeouts; TEST= and pristine mode select the
+# right tests; JSON and JUnit outputs are valid; the reference kernel gets full marks.
+# shellcheck source=grade/checks/lib.sh
+. grade/checks/lib.sh
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/lark-grader.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM
+
+# grade_run DIR [VAR=value...]: run grade/grade on the tables in DIR/tables, report in
+# DIR/report, exit status in DIR/status, JSON and JUnit files in DIR/out.
+grade_run() {
+    _d=$1
+    shift
+    env GRADE_TABLES="$_d/tables" GRADE_OUT="$_d/out" GRADE_FORMAT=json,junit "$@" \
+        sh grade/grade > "$_d/report" 2>&1
+    echo $? > "$_d/status"
+}
+
+# new_case NAME TABLE-LINES: a directory with one table, NAME.tests.
+new_case() {
+    mkdir -p "$tmp/$1/tables"
+    printf '%s\n' "$2" > "$tmp/$1/tables/$1.tests"
+    echo "$tmp/$1"
+}
+
+# expect_fail CHECK DIR TEST REASON MAXSECS: TEST failed, its "why" contains REASON,
+# and it took at most MAXSECS seconds.
+expect_fail() {
+    _r=$2/report
+    _line=$(grep "^$3 \.\.\. " "$_r")
+    _why=$(sed -n "/^$3 \.\.\. /{n;p;}" "$_r")
+    _secs=$(echo "$_line" | sed -n 's/.*(\([0-9.]*\)s).*/\1/p')
+    case $_line in
+    *" FAIL ("*) ;;
+    *)
+        fail "$1" "expected '$3 ... FAIL', got '${_line:-no line for $3}'"
+        tail_log "$_r" 20
+        return
+        ;;
+    esac
+    case $_why in
+    *"$4"*) ;;
+    *)
+        fail "$1" "expected the reason '$4', got '$_why'"
+        tail_log "$_r" 20
+        return
+        ;;
+    esac
+    if awk -v s="${_secs:-999}" -v m="$5" 'BEGIN { exit !(s > m) }'; then
+        fail "$1" "expected to stop within ${5}s, took ${_secs}s"
+        return
+    fi
+    pass "$1"
+}
+
+# expect_summary CHECK DIR "N passed, N failed": the last line, and a matching status.
+expect_summary() {
+    _last=$(tail -n 1 "$2/report")
+    _st=$(cat "$2/status")
+    if [ "$_last" != "$3" ]; then
+        fail "$1" "expected the last line '$3', got '$_last'"
+        tail_log "$2/report" 20
+    elif [ "$3" = "${3%, 0 failed}" ] && [ "$_st" = 0 ]; then
+        fail "$1" "expected a non-zero exit status with failures"
+    elif [ "$3" != "${3%, 0 failed}" ] && [ "$_st" != 0 ]; then
+        fail "$1" "expected exit status 0 with no failures, got $_st"
+    else
+        pass "$1"
+    fi
+}
+
+# expect_valid_outputs CHECK DIR SCORE MAX: results.json parses with the given score
+# and a test per report line; junit.xml is well-formed XML.
+expect_valid_outputs() {
+    _j=$2/out/results.json
+    _x=$2/out/junit.xml
+    _n=$(grep -Ec ' \.\.\. (OK|FAIL) \(' "$2/report")
+    if ! jq -e . "$_j" > /dev/null 2>&1; then
+        fail "$1" "results.json is not valid JSON"
+        head -c 2000 "$_j" | sed 's/^/    | /'
+    elif ! jq -e --argjson s "$3" --argjson m "$4" --argjson n "$_n" \
+        '.score == $s and .max_score == $m and (.tests | length) == $n and
+         all(.tests[]; has("name") and has("score") and has("max_score") and has("output"))' \
+        "$_j" > /dev/null; then
+        fail "$1" "results.json: expected score $3/$4 and $_n tests, got $(jq -c '[.score, .max_score, (.tests | length)]' "$_j")"
+    elif ! xmllint --noout "$_x" 2>"$tmp/xmllint.err"; then
+        fail "$1" "junit.xml is not well-formed: $(head -n 3 "$tmp/xmllint.err")"
+    elif [ "$(grep -c '<failure ' "$_x")" != "$(grep -c ' \.\.\. FAIL (' "$2/report")" ]; then
+        fail "$1" "junit.xml: expected a <failure> per failed test"
+    else
+        pass "$1"
+    fi
+}
+
+# --- the cheating and misbehaving programs --------------------------------------
+muslcc=${MUSLCC:-$(command -v musl-gcc || command -v x86_64-linux-musl-gcc || echo musl-gcc)}
+if ! "$muslcc" -std=gnu11 -static -O2 -Wall -Wextra -Werror -o "$tmp/fake_pass" \
+    grade/fake_pass.c 2> "$tmp/cc.err" ||
+    ! mkfs/mkimage "$tmp/fake.img" "$tmp/fake_pass" 2>> "$tmp/cc.err"; then
+    fail grader_fake_pass_builds "$(head -n 5 "$tmp/cc.err")"
+fi
+
+# --- run every case at once (each is mostly waiting) ----------------------------
+hang=$(new_case hang 'kernel_hangs | 1 | 4 | 1 | true | never printed | | none')
+panic=$(new_case panic 'kernel_panics | 1 | 10 | 1 | true | never printed | | none')
+triple=$(new_case triple 'kernel_triple_faults | 1 | 10 | 1 | true | never printed | | none')
+flood=$(new_case flood 'kernel_floods | 1 | 20 | 1 | true | never printed | | none')
+noboot=$(new_case noboot 'kernel_never_boots | 1 | 10 | 1 | true | never printed | | none')
+echo "this is not a kernel" > "$tmp/not-a-kernel"
+fake=$(new_case fake '# fake.tests: fake_pass run in every way the grader must see through.
+fake_no_token     | 1 | 10 | 1 | fake_pass         | PASS fake_check [{T}] | | a hint
+fake_out_of_order | 1 | 10 | 1 | fake_pass order   | PASS fake_second [{T}]; PASS fake_first [{T}] | | a hint
+fake_forbidden    | 1 | 10 | 1 | fake_pass token   | PASS fake_token [{T}] | fake_token | a hint
+fake_check_failed | 1 | 10 | 1 | fake_pass fail    | PASS fake_first [{T}]; PASS fake_failed [{T}] | | a hint
+fake_reboot       | 1 | 20 | 1 | fake_pass reboot  | never printed | | a hint
+fake_weird_output | 1 | 10 | 1 | fake_pass weird   | PASS fake_weird [{T}] | | a hint
+fake_honest       | 2 | 10 | 1 | fake_pass token   | PASS fake_token [{T}] | | a hint')
+mkdir -p "$tmp/glob"
+cp -R "$fake/tables" "$tmp/glob/tables"
+
+grade_run "$hang" GRADE_APPEND=selftest=hang GRADE_TIMEOUT_SCALE=0.5 &
+grade_run "$panic" GRADE_APPEND=selftest=panic &
+grade_run "$triple" GRADE_APPEND=selftest=triplefault &
+grade_run "$flood" GRADE_APPEND=selftest=flood &
+grade_run "$noboot" GRADE_KERNEL="$tmp/not-a-kernel" &
+grade_run "$fake" GRADE_IMAGE="$tmp/fake.img" &
+grade_run "$tmp/glob" GRADE_IMAGE="$tmp/fake.img" TEST='fake_o*' &
+wait
+
+expect_fail grader_hang_times_out "$hang" kernel_hangs "timeout after 2s" 4
+expect_summary grader_hang_summary "$hang" "0 passed, 1 failed"
+expect_fail grader_panic_detected "$panic" kernel_panics "kernel panic: lark: panic on CPU" 5
+expect_fail grader_triple_fault_detected "$triple" kernel_triple_faults "triple fault" 5
+expect_fail grader_flood_stopped "$flood" kernel_floods "output flood" 10
+expect_fail grader_no_boot_detected "$noboot" kernel_never_boots "no boot" 5
+expect_fail grader_untokened_pass_rejected "$fake" fake_no_token "seen without this run's token" 5
+expect_fail grader_out_of_order_rejected "$fake" fake_out_of_order "out of order" 5
+expect_fail grader_forbidden_pattern_rejected "$fake" fake_forbidden 'forbidden pattern "fake_token"' 5
+expect_fail grader_failed_check_named "$fake" fake_check_failed "check failed: FAIL fake_failed: expected 1, got 2" 5
+expect_fail grader_second_banner_stops "$fake" fake_reboot "rebooted" 5
+if grep -q '^fake_honest \.\.\. OK (.*) 2/2$' "$fake/report"; then
+    pass grader_honest_token_accepted
+else
+    fail grader_honest_token_accepted "expected 'fake_honest ... OK (..) 2/2'"
+    tail_log "$fake/report" 20
+fi
+expect_summary grader_fake_summary "$fake" "1 passed, 6 failed"
+# Results come in table order, whatever order the tests finished in.
+order=$(sed -n 's/^\(fake_[a-z_]*\) \.\.\. .*/\1/p' "$fake/report" | tr '\n' ' ')
+if [ "$order" = "fake_no_token fake_out_of_order fake_forbidden fake_check_failed fake_reboot fake_weird_output fake_honest " ]; then
+    pass grader_report_in_table_order
+else
+    fail grader_report_in_table_order "got: $order"
+fi
+expect_valid_outputs grader_json_junit_valid "$fake" 2 8
+expect_valid_outputs grader_json_junit_valid_panic "$panic" 0 1
+if [ "$(sed -n 's/^\(fake_[a-z_]*\) \.\.\. .*/\1/p' "$tmp/glob/report")" = fake_out_of_order ]; then
+    pass grader_test_glob_selects
+else
+    fail grader_test_glob_selects "expected only fake_out_of_order to run with TEST='fake_o*'"
+    tail_log "$tmp/glob/report"
+fi
+
+# --- pristine mode: tables, grader and programs come from the pristine copy -------
+# The copy gets a test of its own that runs fake_pass, which only its image has.
+p=$tmp/pristine
+mkdir -p "$p"
+for f in Makefile grade mkfs user kernel build; do cp -Rp "$f" "$p/"; done
+rm -rf "$p/grade/out" "$p/build/fs.img"
+cp -p "$tmp/fake_pass" "$p/build/user/fake_pass"
+echo 'pristine_only_test | 1 | 10 | 1 | fake_pass token | PASS fake_token [{T}] | | none' \
+    >> "$p/grade/clone.tests"
+GRADE_PRISTINE=$p GRADE_OUT=$tmp/pout TEST=pristine_only_test sh grade/grade clone \
+    > "$tmp/pristine.report" 2>&1
+if grep -q '^pristine_only_test \.\.\. OK' "$tmp/pristine.report" &&
+    [ "$(tail -n 1 "$tmp/pristine.report")" = "1 passed, 0 failed" ]; then
+    pass grader_pristine_tables_and_programs
+else
+    fail grader_pristine_tables_and_programs "expected pristine_only_test to run and pass"
+    tail_log "$tmp/pristine.report" 20
+fi
+
+# --- the reference kernel: full marks on every lab --------------------------------
+start=$(date +%s)
+GRADE_OUT=$tmp/ref GRADE_FORMAT=json sh grade/grade > "$tmp/ref.report" 2>&1
+st=$?
+secs=$(($(date +%s) - start))
+last=$(tail -n 1 "$tmp/ref.report")
+if [ "$st" = 0 ] && [ "${last%, 0 failed}" != "$last" ] &&
+    jq -e '.score == .max_score and .score > 0' "$tmp/ref/results.json" > /dev/null 2>&1; then
+    pass grader_reference_full_marks
+else
+    fail grader_reference_full_marks "expected full marks and '..., 0 failed', got '$last'"
+    sed -n '/ \.\.\. FAIL (/,/^    hint:/p' "$tmp/ref.report" | sed 's/^/    /'
+fi
+echo "grader: make grade on the reference took about ${secs}s ($(grep '^score:' "$tmp/ref.report"))"
