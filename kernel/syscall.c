@@ -40,6 +40,7 @@ static const syscall_fn syscalls[NSYSCALLS] = {
     CALL(clock_gettime), CALL(clock_getres), CALL(clock_nanosleep), CALL(exit_group),
     CALL(openat), CALL(mkdirat), CALL(newfstatat), CALL(unlinkat), CALL(faccessat),
     CALL(dup3), CALL(pipe2), CALL(getcpu), CALL(getrandom), CALL(faccessat2),
+    CALL(chmod), CALL(fchmod), CALL(fchmodat),
 };
 
 

@@ -44,6 +44,8 @@
 #define SYS_fchdir 81
 #define SYS_mkdir 83
 #define SYS_rmdir 84
+#define SYS_chmod 90
+#define SYS_fchmod 91
 #define SYS_unlink 87
 #define SYS_gettimeofday 96
 #define SYS_getuid 102
@@ -68,6 +70,7 @@
 #define SYS_openat 257
 #define SYS_mkdirat 258
 #define SYS_newfstatat 262
+#define SYS_fchmodat 268
 #define SYS_unlinkat 263
 #define SYS_faccessat 269
 #define SYS_dup3 292
@@ -97,6 +100,7 @@ SYSCALL_DECL(fchdir); SYSCALL_DECL(mkdir); SYSCALL_DECL(rmdir); SYSCALL_DECL(unl
 SYSCALL_DECL(getdents64); SYSCALL_DECL(openat); SYSCALL_DECL(mkdirat);
 SYSCALL_DECL(newfstatat); SYSCALL_DECL(unlinkat); SYSCALL_DECL(faccessat);
 SYSCALL_DECL(faccessat2); SYSCALL_DECL(dup3); SYSCALL_DECL(pipe2);
+SYSCALL_DECL(chmod); SYSCALL_DECL(fchmod); SYSCALL_DECL(fchmodat);
 /* sysmem.c */
 SYSCALL_DECL(mmap); SYSCALL_DECL(mprotect); SYSCALL_DECL(munmap); SYSCALL_DECL(brk);
 /* sysproc.c */
