@@ -70,6 +70,7 @@ static long read_headers(struct image *im)
     long err = read_file(im->ip, eh, 0, sizeof *eh);
     if (err)
         return err;
+/* LAB execve: BEGIN */
     if (memcmp(eh->e_ident, ELF_MAGIC, 4) != 0 || eh->e_ident[4] != ELFCLASS64 ||
         eh->e_ident[5] != ELFDATA2LSB || eh->e_machine != EM_X86_64 ||
         (eh->e_type != ET_EXEC && eh->e_type != ET_DYN))
@@ -77,6 +78,13 @@ static long read_headers(struct image *im)
     if (eh->e_phentsize != sizeof(struct elf64_phdr) || eh->e_phnum == 0 ||
         eh->e_phnum * sizeof(struct elf64_phdr) > PHDRS_MAX)
         return -ENOEXEC;
+/* LAB execve: STUB
+    if (memcmp(eh->e_ident, ELF_MAGIC, 4) != 0)
+        return -ENOEXEC;
+    // Only what keeps the kernel itself safe: the table must fit in our page.
+    if (eh->e_phnum * sizeof(struct elf64_phdr) > PHDRS_MAX)
+        return -ENOEXEC;
+LAB execve: END */
     im->ph = kalloc();
     if (!im->ph)
         return -ENOMEM;
@@ -109,6 +117,7 @@ static int segment_prot(const struct elf64_phdr *ph)
 
 static long check_segment(const struct image *im, const struct elf64_phdr *ph)
 {
+/* LAB execve: BEGIN */
     uint64_t start = im->bias + ph->p_vaddr, end = start + ph->p_memsz;
     if (ph->p_filesz > ph->p_memsz)
         return -EINVAL;
@@ -117,6 +126,10 @@ static long check_segment(const struct image *im, const struct elf64_phdr *ph)
     if (end < start || start < USER_MIN || end > USER_STACK_TOP - 2 * USTACK_SIZE)
         return -ENOMEM; /* wraps around, or outside the user half */
     return 0;
+/* LAB execve: STUB
+    (void)im, (void)ph;
+    return 0;
+LAB execve: END */
 }
 
 /* Map [start, end) with prot. Where an earlier segment already mapped a page (two
@@ -254,13 +267,19 @@ static long measure_strings(struct strings *s, uint64_t *total)
         long len = string_len(s, str, ARG_STRLEN_MAX);
         if (len < 0)
             return len;
+/* LAB execve: BEGIN */
         if (len == ARG_STRLEN_MAX)
             return -E2BIG;
+/* LAB execve: STUB
+LAB execve: END */
         s->count++;
         s->bytes += len + 1;
         *total += len + 1 + sizeof(uint64_t);
+/* LAB execve: BEGIN */
         if (*total > ARG_TOTAL_MAX)
             return -E2BIG;
+/* LAB execve: STUB
+LAB execve: END */
     }
 }
 
@@ -349,6 +368,7 @@ static long build_stack(struct image *im, const char *path, struct strings *argv
     uint64_t platform_at = random_at + 16;
     uint64_t execfn_at = platform_at + sizeof platform;
 
+/* LAB execve: BEGIN */
     uint32_t a, b, c, d;
     cpuid(1, 0, &a, &b, &c, &d);
     uint64_t auxv[][2] = {
@@ -361,6 +381,13 @@ static long build_stack(struct image *im, const char *path, struct strings *argv
     };
     uint64_t nwords = 1 + (argv->count + 1) + (envp->count + 1) + 2 * ARRAY_SIZE(auxv);
     uint64_t sp = ALIGN_DOWN(ALIGN_DOWN(strp, 16) - nwords * 8, 16);
+/* LAB execve: STUB
+    // Only what musl cannot start without: the page size. And the stack pointer
+    // is just below the pointers: what does the ABI say about its alignment?
+    uint64_t auxv[][2] = {{AT_PAGESZ, PGSIZE}, {AT_NULL, 0}};
+    uint64_t nwords = 1 + (argv->count + 1) + (envp->count + 1) + 2 * ARRAY_SIZE(auxv);
+    uint64_t sp = strp - nwords * 8;
+LAB execve: END */
     if (USER_STACK_TOP - sp > USTACK_SIZE / 2)
         return -E2BIG;
 
@@ -413,7 +440,10 @@ static void commit(struct proc *p, struct image *im, const char *path)
     im->mm = 0;
     mm_activate(p->mm);
 
+/* LAB execve: BEGIN */
     files_close_cloexec(p);
+/* LAB execve: STUB
+LAB execve: END */
     reset_signals(p);
     set_name(p, path);
     p->fs_base = 0;
@@ -431,9 +461,12 @@ static void commit(struct proc *p, struct image *im, const char *path)
     tf->ss = USER_DS;
     tf->trapno = T_SYSCALL;
 
+/* LAB execve: BEGIN */
     acquire(&ptable_lock);
     vfork_release(p); /* the parent may run again: we no longer use its memory */
     release(&ptable_lock);
+/* LAB execve: STUB
+LAB execve: END */
 
     if (old)
         mm_put(old); /* freed unless a vfork parent still holds it */

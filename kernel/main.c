@@ -204,9 +204,10 @@ void main(uint32_t magic, uint64_t multiboot_info)
     proc_init();
     if (cmd.selftest && strcmp(cmd.selftest, "boot") != 0)
         run_selftest(cmd.selftest);
+    cpus[0].started = 1;
     smp_start_aps();
     if (!cmd.quiet || cmd.selftest)
-        kprintf("lark: %d CPUs up, %lu MiB free\n", ncpu,
+        kprintf("lark: %d CPUs up, %lu MiB free\n", cpus_online(),
                 kalloc_free_frames() * 4096 / (1024 * 1024));
     if (cmd.selftest)
         run_selftest(cmd.selftest);

@@ -250,6 +250,11 @@ static int vma_carve(struct mm *mm, uint64_t start, uint64_t end)
 
 static int map_area(struct mm *mm, struct vma new)
 {
+    /* Only ever user addresses: the kernel half is shared by every page table. */
+    if (new.start < USER_MIN || new.end > USER_TOP || new.end <= new.start) {
+        shm_put(new.shm);
+        return -EINVAL;
+    }
     int err = vma_carve(mm, new.start, new.end);
     if (err) {
         shm_put(new.shm);

@@ -22,7 +22,7 @@ static void stop_the_world(void)
     /* Only CPUs we started: one still parked in the BIOS would take the NMI with
      * no handler and reset the machine. */
     for (int i = 0; i < ncpu; i++)
-        if (cpus[i].started && &cpus[i] != mycpu())
+        if (cpus[i].started > 0 && &cpus[i] != mycpu())
             lapic_send_nmi(cpus[i].apic_id);
     console_panic_mode();
 }

@@ -106,7 +106,7 @@ static void kick_idle_cpu(void)
 {
     for (int i = 0; i < ncpu; i++) {
         struct cpu *c = &cpus[i];
-        if (c != mycpu() && c->idle && c->started) {
+        if (c != mycpu() && c->idle && c->started > 0) {
             c->idle = false;
             lapic_send_ipi(c->apic_id, T_IPI_RESCHED);
             return;

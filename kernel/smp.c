@@ -24,9 +24,9 @@ extern pte_t early_pml4[];
 static bool wait_started(struct cpu *c, uint64_t ms)
 {
     uint64_t end = time_ns() + ms * 1000000;
-    while (!c->started && time_ns() < end)
+    while (c->started == 0 && time_ns() < end)
         pause();
-    return c->started;
+    return c->started != 0;
 }
 
 void smp_start_aps(void)
@@ -66,6 +66,9 @@ noreturn void ap_main(void)
         for (;;)
             hlt(); /* not in our table: stay out of the way */
     percpu_init(c);
+    if (c->started < 0) /* it refused (see percpu_init): stay out of the way */
+        for (;;)
+            hlt();
     vm_init_cpu();
     gdt_init(c);
     idt_load();

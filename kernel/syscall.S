@@ -9,15 +9,25 @@
 #include "trap.h"
 
 .text
-.globl syscall_entry
+.globl syscall_entry, syscall_return
+/* LAB syscall: BEGIN */
 syscall_entry:
+/* LAB percpu: BEGIN */
     swapgs                          /* GS base: now this CPU's struct cpu */
     movq %rsp, %gs:CPU_USER_RSP     /* park the user stack pointer... */
     movq %gs:CPU_KSTACK_TOP, %rsp   /* ...and take the process's kernel stack */
+/* LAB percpu: STUB
+    movq %rsp, cpus+CPU_USER_RSP(%rip)
+    movq cpus+CPU_KSTACK_TOP(%rip), %rsp
+LAB percpu: END */
 
     /* The same frame an interrupt from user mode would have pushed. */
     pushq $USER_DS                  /* ss */
+/* LAB percpu: BEGIN */
     pushq %gs:CPU_USER_RSP          /* rsp */
+/* LAB percpu: STUB
+    pushq cpus+CPU_USER_RSP(%rip)
+LAB percpu: END */
     pushq %r11                      /* rflags */
     pushq $USER_CS                  /* cs */
     pushq %rcx                      /* rip */
@@ -43,7 +53,6 @@ syscall_entry:
     movq %rsp, %rdi
     call syscall_dispatch           /* puts the result in the frame's rax */
 
-.globl syscall_return
 syscall_return:
     cli
     /* SYSRET loads rip from rcx; if that is not canonical, Intel CPUs raise #GP
@@ -78,5 +87,14 @@ syscall_return:
     movq 16(%rsp), %rcx             /* rip */
     movq 32(%rsp), %r11             /* rflags */
     movq 40(%rsp), %rsp             /* the user's stack: no kernel stack from here */
+/* LAB percpu: BEGIN */
     swapgs                          /* GS back to the user's */
+/* LAB percpu: STUB
+LAB percpu: END */
     sysretq
+/* LAB syscall: STUB
+syscall_entry:
+    ud2
+syscall_return:
+    jmp trapret
+LAB syscall: END */

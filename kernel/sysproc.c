@@ -137,7 +137,7 @@ long sys_sched_getaffinity(ARGS6)
 {
     IGNORE_ARGS;
     /* Every online CPU. The size must hold a whole number of longs (Linux). */
-    uint64_t mask = (ncpu >= 64) ? ~0UL : (1UL << ncpu) - 1;
+    uint64_t mask = cpus_online_mask();
     if (a1 < sizeof mask || a1 % sizeof(uint64_t))
         return -EINVAL;
     if (clear_user(a2, a1) || copy_to_user(a2, &mask, sizeof mask))

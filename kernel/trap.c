@@ -95,6 +95,18 @@ static int fault_signal(uint64_t trapno)
     }
 }
 
+/* A user #UD on a SYSCALL instruction while EFER.SCE is off means system calls
+ * were never switched on: say so, since the student will be looking for it. */
+static void explain_disabled_syscall(struct trapframe *tf)
+{
+    uint8_t insn[2];
+    if (tf->trapno == T_ILLOP && !(rdmsr(MSR_EFER) & EFER_SCE) &&
+        copy_from_user(insn, tf->rip, 2) == 0 && insn[0] == 0x0f && insn[1] == 0x05)
+        kprintf("lark: %s[%d]: SYSCALL is not enabled (EFER.SCE = 0): see syscall_init(), "
+                "labs/1-syscall.md\n",
+                myproc()->name, myproc()->pid);
+}
+
 static void device_interrupt(struct trapframe *tf)
 {
     switch (tf->trapno) {
@@ -135,6 +147,7 @@ void trap(struct trapframe *tf)
         if (tf->trapno == T_PGFLT &&
             mm_fault(myproc()->mm, read_cr2(), tf->err & PF_WRITE, tf->err & PF_FETCH) == 0)
             return;
+        explain_disabled_syscall(tf);
         proc_user_fault(tf, fault_signal(tf->trapno));
     } else if (tf->rip == (uint64_t)trapret_iretq) {
         /* iretq refused the user's return frame (say, a non-canonical rip): what the

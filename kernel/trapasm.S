@@ -26,6 +26,7 @@ vectors_start:
 
 /* Stack on arrival: trapno, err, rip, cs, rflags, rsp, ss. */
 alltraps:
+/* LAB percpu: BEGIN */
     testb $3, 24(%rsp)              /* came from user mode (CS's RPL is 3)? */
     jz 1f
     swapgs                          /* then GS still points at user data: switch */
@@ -39,7 +40,10 @@ alltraps:
     popq %rax
     jne 2f
     swapgs
-2:  pushq %rax
+2:
+/* LAB percpu: STUB
+LAB percpu: END */
+    pushq %rax
     pushq %rbx
     pushq %rcx
     pushq %rdx
@@ -81,11 +85,14 @@ trapret:
     popq %rbx
     popq %rax
     addq $16, %rsp                  /* trapno and err */
+/* LAB percpu: BEGIN */
     testb $3, 8(%rsp)               /* going back to user mode? */
     jz 3f
     cli                             /* no interrupt between swapgs and iretq */
     swapgs
 3:
+/* LAB percpu: STUB
+LAB percpu: END */
 .globl trapret_iretq
 trapret_iretq:
     iretq
