@@ -197,6 +197,7 @@ void main(uint32_t magic, uint64_t multiboot_info)
     ioapic_init();
     ioapic_route_isa_irq(IRQ_COM1, T_COM1, cpus[0].apic_id);
     uart_enable_rx_interrupt();
+    console_intr(); /* whatever arrived before the interrupt was on */
     fpu_init_cpu();
     syscall_init();
 

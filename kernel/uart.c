@@ -20,14 +20,15 @@ void uart_init(void)
     outb(COM1 + 0, 1);      /* 115200 baud */
     outb(COM1 + 1, 0);
     outb(COM1 + LCR, 0x03); /* 8 data bits, no parity, 1 stop bit */
-    outb(COM1 + FCR, 0x07); /* enable and clear the FIFOs */
+    /* FIFOs stay off: in QEMU, switching them on empties the receive side, losing
+     * input typed (or piped) before boot. One byte at a time is plenty here. */
+    outb(COM1 + FCR, 0x00);
     outb(COM1 + MCR, 0x0b); /* DTR, RTS, OUT2 (OUT2 gates the interrupt line) */
 }
 
 void uart_enable_rx_interrupt(void)
 {
     outb(COM1 + IER, 0x01); /* interrupt when data arrives */
-    inb(COM1 + RBR);        /* drop anything stale */
 }
 
 void uart_putc(char c)

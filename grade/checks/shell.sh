@@ -1,0 +1,78 @@
+#!/bin/sh
+# shell.sh: the console and the shell as a user meets them: input typed on the
+# serial line (line editing: backspace, ^U, ^D), sh features end to end, and
+# `make run` with a program built outside user/.
+# shellcheck source=grade/checks/lib.sh
+. grade/checks/lib.sh
+dir=$(mktemp -d "${TMPDIR:-/tmp}/lark-shell.XXXXXX")
+trap 'rm -rf "$dir"' EXIT
+
+# type TEXT: boot /bin/sh with TEXT typed on the console; output in $dir/out.
+type_into_sh() {
+    printf '%b' "$1" | grade/boot -t 30 -c 2 -l "$dir/log" -- quiet -- /bin/sh > "$dir/out" 2>&1
+}
+
+expect_line() { # name pattern why
+    if grep -q "$2" "$dir/out"; then pass "$1"; else
+        fail "$1" "$3"
+        tail_log "$dir/out" 10
+    fi
+}
+
+type_into_sh 'echo abc\0177\0177x\necho one two\025echo three\nexit 0\n'
+expect_line console_backspace '^\$ ax$' "typed 'echo abc', 2 backspaces, 'x': expected sh to print 'ax'"
+expect_line console_kill_line '^\$ three$' "typed 'echo one two', ^U, 'echo three': expected 'three'"
+
+type_into_sh 'cat\nline one\n\004echo status $?\nexit 0\n'
+expect_line console_eof_ctrl_d '^\$ status 0$' "^D should end cat's input (cat exits 0)"
+expect_line console_cat_echoes '^line one$' "cat should print the line typed to it"
+
+type_into_sh 'echo a b c | wc -w\necho hello > /tmp/f\necho more >> /tmp/f\ncat < /tmp/f\nnosuch\necho st=$?\nfalse\necho st=$?\nexit 7\n'
+st=$?
+expect_line shell_pipeline '^\$ 3$' "'echo a b c | wc -w' should print 3"
+expect_line shell_redirect_tmp '^\(\$ \)*hello$' "'cat < /tmp/f' should print what was written"
+expect_line shell_append '^more$' "'>>' should append"
+expect_line shell_missing_command 'sh: nosuch: command not found' "a missing command should say so"
+expect_line shell_status_127 '^\$ st=127$' "\$? after a missing command should be 127"
+expect_line shell_status_false '^\(\$ \)*st=1$' "\$? after false should be 1"
+if [ "$st" = 7 ]; then pass shell_exit_status_is_power_off_status; else
+    fail shell_exit_status_is_power_off_status "exit 7 should power off with status 7, got $st"; fi
+
+# make run with a program from outside user/: any static musl binary.
+cat > "$dir/hello.c" <<'CEOF'
+#include <stdio.h>
+#include <string.h>
+int main(int argc, char **argv)
+{
+    printf("hello from outside, %d args:", argc - 1);
+    for (int i = 1; i < argc; i++)
+        printf(" [%s]", argv[i]);
+    printf("\n");
+    if (argc > 1 && strcmp(argv[1], "crash") == 0)
+        *(volatile int *)0 = 1;
+    return 42;
+}
+CEOF
+if ${MUSLCC:-musl-gcc} -static -O2 -o "$dir/hello" "$dir/hello.c"; then
+    make -s run PROG="$dir/hello" ARGS='one "two words"' > "$dir/out" 2>&1 < /dev/null
+    st=$?
+    expect_line make_run_outside_program 'hello from outside, 2 args: \[one\] \[two words\]' \
+        "make run PROG=<program built elsewhere> should run it with its ARGS"
+    expect_line make_run_reports_status 'lark: power off, status 42' \
+        "make run should end with the program's status"
+    # GNU make itself can only exit 0 or 2; grade/boot (what make run calls)
+    # exits with the program's status.
+    if [ "$st" != 0 ]; then pass make_run_fails_with_program; else
+        fail make_run_fails_with_program "the program exited 42, yet make run succeeded"; fi
+    mkfs/mkimage "$dir/run.img" "$dir/hello" > /dev/null
+    grade/boot -x -s -l "$dir/log" -t 30 -i "$dir/run.img" -- quiet -- /bin/hello
+    st=$?
+    if [ "$st" = 42 ]; then pass run_exit_status; else
+        fail run_exit_status "expected grade/boot to exit with the program's 42, got $st"; fi
+    grade/boot -x -s -l "$dir/log" -t 30 -i "$dir/run.img" -- quiet -- /bin/hello crash
+    st=$?
+    if [ "$st" = 139 ]; then pass run_signal_status; else
+        fail run_signal_status "a program killed by SIGSEGV should give 128+11 = 139, got $st"; fi
+else
+    fail make_run_outside_program "could not compile a test program with musl-gcc"
+fi
