@@ -32,6 +32,7 @@ struct strings {
     bool kernel;
     uint64_t ptrs; /* address of the NULL-terminated array of string pointers */
     uint64_t count, bytes; /* measured by measure_strings() */
+    bool empty_arg0;       /* argv was empty: pass one "" instead, as Linux does */
 };
 
 /* What execve learns and builds before the point of no return. */
@@ -314,6 +315,14 @@ static long put_u64(struct mm *mm, uint64_t va, uint64_t v)
 /* Copy the strings to *strp (moving up) and their addresses to *ptrp. */
 static long put_strings(struct mm *mm, struct strings *s, uint64_t *strp, uint64_t *ptrp)
 {
+    if (s->empty_arg0) { /* argv = { "" } */
+        long err = put_bytes(mm, *strp, "", 1, false);
+        if (!err)
+            err = put_u64(mm, *ptrp, *strp);
+        *strp += 1;
+        *ptrp += sizeof(uint64_t);
+        return err ? err : put_u64(mm, *ptrp, 0);
+    }
     for (uint64_t i = 0; i < s->count; i++) {
         uint64_t str;
         long err = string_ptr(s, i, &str);
@@ -360,6 +369,11 @@ static long build_stack(struct image *im, const char *path, struct strings *argv
     uint64_t total = 0;
     if ((err = measure_strings(argv, &total)) || (err = measure_strings(envp, &total)))
         return err;
+    if (argv->count == 0) { /* Linux (since 5.18) never starts a program with argc 0 */
+        argv->empty_arg0 = true;
+        argv->count = 1;
+        argv->bytes = 1;
+    }
     static const char platform[] = "x86_64";
     size_t path_len = strlen(path) + 1;
     uint64_t str_area = argv->bytes + envp->bytes + 16 + sizeof platform + path_len;
