@@ -237,6 +237,7 @@ help:
 	@echo "  make grade [LAB=name] [TEST=name]   grade the labs"
 	@echo "  make handout LAB=name write the student tree for a lab"
 	@echo "  make handin           a tarball of this tree for submission"
+	@echo "  make autograder-zip   the Gradescope autograder (staff)"
 	@echo "  make check            every test (what CI runs)"
 	@echo "  make check-host       the user test programs, on this Linux host"
 	@echo "  make bench            performance figures"
