@@ -1,17 +1,30 @@
 /* string.c: memory and string functions (gcc also calls memset/memcpy itself). */
 #include "string.h"
 
+/* Whole 8-byte words when everything is aligned (pages, mostly): the same speed
+ * on a real CPU, but an emulator pays per iteration, so 8 times fewer matters. */
 void *memset(void *dst, int c, size_t n)
 {
     void *d = dst;
-    asm volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+    if (((uint64_t)dst | n) % 8 == 0) {
+        uint64_t word = 0x0101010101010101UL * (uint8_t)c;
+        size_t words = n / 8;
+        asm volatile("rep stosq" : "+D"(d), "+c"(words) : "a"(word) : "memory");
+    } else {
+        asm volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+    }
     return dst;
 }
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
     void *d = dst;
-    asm volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+    if (((uint64_t)dst | (uint64_t)src | n) % 8 == 0) {
+        size_t words = n / 8;
+        asm volatile("rep movsq" : "+D"(d), "+S"(src), "+c"(words) : : "memory");
+    } else {
+        asm volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+    }
     return dst;
 }
 

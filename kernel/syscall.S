@@ -6,6 +6,7 @@
  * SYSRET (or IRETQ when SYSRET would be unsafe). */
 #include "asm-offsets.h"
 #include "mmu.h"
+#include "trapframe.h"
 #include "trap.h"
 
 .text
@@ -33,21 +34,7 @@ LAB percpu: END */
     pushq %rcx                      /* rip */
     pushq $0                        /* error code */
     pushq $T_SYSCALL                /* trapno */
-    pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    PUSH_REGS
 
     sti                             /* the frame is safe: interrupts may come */
     movq %rsp, %rdi
@@ -68,21 +55,7 @@ syscall_return:
     cmpq $USER_CS, TF_CS(%rsp)
     jne trapret
 
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+    POP_REGS
     /* Now rsp points at trapno; SYSRET takes rip from rcx and rflags from r11. */
     movq 16(%rsp), %rcx             /* rip */
     movq 32(%rsp), %r11             /* rflags */

@@ -2,6 +2,7 @@
  * that saves the registers into a struct trapframe, calls trap(), and returns. */
 #include "asm-offsets.h"
 #include "mmu.h"
+#include "trapframe.h"
 
 .altmacro
 /* Vectors for which the CPU pushes an error code; for the rest we push a 0. */
@@ -43,21 +44,7 @@ alltraps:
 2:
 /* LAB percpu: STUB
 LAB percpu: END */
-    pushq %rax
-    pushq %rbx
-    pushq %rcx
-    pushq %rdx
-    pushq %rsi
-    pushq %rdi
-    pushq %rbp
-    pushq %r8
-    pushq %r9
-    pushq %r10
-    pushq %r11
-    pushq %r12
-    pushq %r13
-    pushq %r14
-    pushq %r15
+    PUSH_REGS
     cld                             /* the C code expects DF clear (ABI) */
     pushfq                          /* and AC clear: SMAP stays on in trap() even if */
     andl $~(1 << 18), (%rsp)        /* a copy routine (stac) faulted */
@@ -69,21 +56,7 @@ LAB percpu: END */
 /* Return through the trap frame at %rsp. */
 .globl trapret
 trapret:
-    popq %r15
-    popq %r14
-    popq %r13
-    popq %r12
-    popq %r11
-    popq %r10
-    popq %r9
-    popq %r8
-    popq %rbp
-    popq %rdi
-    popq %rsi
-    popq %rdx
-    popq %rcx
-    popq %rbx
-    popq %rax
+    POP_REGS
     addq $16, %rsp                  /* trapno and err */
 /* LAB percpu: BEGIN */
     testb $3, 8(%rsp)               /* going back to user mode? */

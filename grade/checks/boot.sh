@@ -43,8 +43,13 @@ check_panic panic_message panic run_selftest "self-test: a deliberate panic"
 ${QEMU:-qemu-system-x86_64} -machine pc -cpu max -smp 1 -m 64M -nodefaults -no-reboot \
     -display none -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
     -kernel build/kernel/lark.elf -initrd build/fs.img -append "selftest=fault" \
-    > /dev/null 2>&1 < /dev/null
+    > /dev/null 2>&1 < /dev/null &
+qpid=$!
+( sleep 30 && kill "$qpid" 2>/dev/null ) &
+wpid=$!
+wait "$qpid"
 qst=$?
+kill "$wpid" 2>/dev/null
 if [ "$qst" = 255 ]; then pass panic_qemu_exit_code; else
     fail panic_qemu_exit_code "expected QEMU to exit with 255, got $qst"; fi
 rm -rf "$dir"
