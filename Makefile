@@ -264,3 +264,64 @@ handin:
 # make autograder-zip [LAB=name]: build/autograder[-LAB].zip for Gradescope.
 autograder-zip:
 	@grade/gradescope/build-zip $(LAB)
+
+# ---------------------------------------------------------------------------
+# Benchmarks (section maintained with bench/; see bench/bench.sh).
+# make bench: user/bench in lark, deterministic (-icount, 1 CPU) and TCG (2 CPUs),
+# and the whole-process times of a boot, of QEMU's floor and of make grade.
+# make bench-linux: the same beside Debian's cloud Linux kernel in the same QEMU.
+build/bench/timeit: bench/timeit.c
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ $<
+
+# QEMU's floor: a flat Multiboot kernel that powers off at its first instruction.
+build/bench/floor.bin: bench/floor.S
+	@mkdir -p $(@D)
+	$(CC) -c -o build/bench/floor.o $<
+	$(OBJCOPY) -O binary -j .text build/bench/floor.o $@
+
+.PHONY: bench bench-linux
+bench: all build/bench/timeit build/bench/floor.bin
+	@QEMU="$(QEMU)" MAKE="$(MAKE)" bench/bench.sh lark
+
+bench-linux: all build/bench/timeit build/bench/floor.bin
+	@QEMU="$(QEMU)" MAKE="$(MAKE)" bench/bench.sh linux
+
+# ---------------------------------------------------------------------------
+# Robustness (section maintained with grade/checks/robust.sh, issue 8).
+# build/elf: the hostile ELF corpus (mkfs/mkelf.c), e.g. to remake the table of
+# Linux's answers: build/user/elfrun -p build/elf (see grade/elf.expected).
+# make fuzz [SEED=n] [COUNT=n] [CPUS=n]: the system call fuzzer in lark, on 4 CPUs
+# unless CPUS is given; a random seed unless SEED is (the seed is printed first).
+build/mkelf: mkfs/mkelf.c
+	@mkdir -p $(@D)
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ $<
+
+.PHONY: build/elf
+build/elf: build/mkelf
+	rm -rf $@
+	build/mkelf $@
+
+COUNT ?= 200000
+FUZZ_CPUS := $(if $(filter command line environment,$(origin CPUS)),$(CPUS),4)
+FUZZ_SECS := $(shell expr $(COUNT) / 500 + 60)
+
+.PHONY: fuzz
+fuzz: all
+	@grade/boot -x -c $(FUZZ_CPUS) -m $(MEM) -t $(shell expr $(FUZZ_SECS) + 60) -- quiet -- \
+		/bin/fuzz $(if $(SEED),-s $(SEED)) -n $(COUNT) -t $(FUZZ_SECS)
+
+# ---------------------------------------------------------------------------
+# Labs (section maintained with grade/handout and grade/checks/labs.sh, issue 6).
+# make handout LAB=name [OUT=dir]: the student tree for a lab (default handout/<name>/),
+# with that lab's solutions replaced by their stubs and its grading table filled in.
+# make check-handouts [LAB="names"]: each lab's tree builds, boots, fails its own tests
+# and passes the others'; the reference gets full marks; every typical mistake in
+# grade/mistakes/ fails the tests it names (grade/mistakes/README.md).
+.PHONY: handout check-handouts
+handout:
+	@test -n "$(LAB)" || { echo "usage: make handout LAB=name [OUT=dir]" >&2; exit 2; }
+	@grade/handout $(LAB) $(OUT)
+
+check-handouts: all
+	@CHECK_LABS="$(LAB)" grade/check labs
