@@ -20,16 +20,16 @@ expect_line() { # name pattern why
 }
 
 type_into_sh 'echo abc\0177\0177x\necho one two\025echo three\nexit 0\n'
-expect_line console_backspace '^\$ ax$' "typed 'echo abc', 2 backspaces, 'x': expected sh to print 'ax'"
-expect_line console_kill_line '^\$ three$' "typed 'echo one two', ^U, 'echo three': expected 'three'"
+expect_line console_backspace '^\(\$ \)*ax$' "typed 'echo abc', 2 backspaces, 'x': expected sh to print 'ax'"
+expect_line console_kill_line '^\(\$ \)*three$' "typed 'echo one two', ^U, 'echo three': expected 'three'"
 
 type_into_sh 'cat\nline one\n\004echo status $?\nexit 0\n'
-expect_line console_eof_ctrl_d '^\$ status 0$' "^D should end cat's input (cat exits 0)"
+expect_line console_eof_ctrl_d '^\(\$ \)*status 0$' "^D should end cat's input (cat exits 0)"
 expect_line console_cat_echoes '^line one$' "cat should print the line typed to it"
 
 type_into_sh 'echo a b c | wc -w\necho hello > /tmp/f\necho more >> /tmp/f\ncat < /tmp/f\nnosuch\necho st=$?\nfalse\necho st=$?\nexit 7\n'
 st=$?
-expect_line shell_pipeline '^\$ 3$' "'echo a b c | wc -w' should print 3"
+expect_line shell_pipeline '^\(\$ \)*3$' "'echo a b c | wc -w' should print 3"
 expect_line shell_redirect_tmp '^\(\$ \)*hello$' "'cat < /tmp/f' should print what was written"
 expect_line shell_append '^more$' "'>>' should append"
 expect_line shell_missing_command 'sh: nosuch: command not found' "a missing command should say so"
