@@ -25,13 +25,13 @@ expect_line console_kill_line '^\(\$ \)*three$' "typed 'echo one two', ^U, 'echo
 
 type_into_sh 'cat\nline one\n\004echo status $?\nexit 0\n'
 expect_line console_eof_ctrl_d '^\(\$ \)*status 0$' "^D should end cat's input (cat exits 0)"
-expect_line console_cat_echoes '^line one$' "cat should print the line typed to it"
+expect_line console_cat_echoes '^\(\$ \)*line one$' "cat should print the line typed to it"
 
 type_into_sh 'echo a b c | wc -w\necho hello > /tmp/f\necho more >> /tmp/f\ncat < /tmp/f\nnosuch\necho st=$?\nfalse\necho st=$?\nexit 7\n'
 st=$?
 expect_line shell_pipeline '^\(\$ \)*3$' "'echo a b c | wc -w' should print 3"
 expect_line shell_redirect_tmp '^\(\$ \)*hello$' "'cat < /tmp/f' should print what was written"
-expect_line shell_append '^more$' "'>>' should append"
+expect_line shell_append '^\(\$ \)*more$' "'>>' should append"
 expect_line shell_missing_command 'sh: nosuch: command not found' "a missing command should say so"
 expect_line shell_status_127 '^\$ st=127$' "\$? after a missing command should be 127"
 expect_line shell_status_false '^\(\$ \)*st=1$' "\$? after false should be 1"
