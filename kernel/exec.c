@@ -25,7 +25,8 @@
 
 #define USER_STACK_TOP 0x7fffff000000UL /* 16 MiB below the top of user space */
 #define ET_DYN_BASE    0x555555554000UL /* where a static-pie program is loaded */
-#define PHDRS_MAX      PGSIZE           /* Linux's limit on the program header table */
+#define PHDRS_MAX      65536            /* Linux's limit on the program header table */
+#define FILE_OFF_MAX   0x7fffffffffffffffUL /* the largest file offset (Linux's loff_t) */
 
 /* Where argv or envp come from: user memory (execve), or the kernel (init). */
 struct strings {
@@ -39,14 +40,16 @@ struct strings {
 struct image {
     struct inode *ip;
     struct elf64_ehdr eh;
-    struct elf64_phdr *ph; /* one page */
     uint64_t bias;         /* added to every address: 0 for ET_EXEC */
     struct mm *mm;
     uint64_t entry, phdr_addr, sp;
+    bool bad_segment; /* a PT_LOAD that can't be mapped: SIGSEGV after the commit */
 };
 
 static long read_file(struct inode *ip, void *dst, uint64_t off, size_t n)
 {
+    if (off > FILE_OFF_MAX)
+        return -EINVAL; /* a negative offset, to Linux's kernel_read */
     ssize_t got = inode_read(ip, dst, off, n);
     if (got < 0)
         return got;
@@ -72,8 +75,9 @@ static long read_headers(struct image *im)
     if (err)
         return err;
 /* LAB execve: BEGIN */
-    if (memcmp(eh->e_ident, ELF_MAGIC, 4) != 0 || eh->e_ident[4] != ELFCLASS64 ||
-        eh->e_ident[5] != ELFDATA2LSB || eh->e_machine != EM_X86_64 ||
+    /* Linux checks the magic, the type and the machine, not the class, byte order
+     * or version bytes of e_ident. */
+    if (memcmp(eh->e_ident, ELF_MAGIC, 4) != 0 || eh->e_machine != EM_X86_64 ||
         (eh->e_type != ET_EXEC && eh->e_type != ET_DYN))
         return -ENOEXEC;
     if (eh->e_phentsize != sizeof(struct elf64_phdr) || eh->e_phnum == 0 ||
@@ -82,32 +86,45 @@ static long read_headers(struct image *im)
 /* LAB execve: STUB
     if (memcmp(eh->e_ident, ELF_MAGIC, 4) != 0)
         return -ENOEXEC;
-    // Only what keeps the kernel itself safe: the table must fit in our page.
-    if (eh->e_phnum * sizeof(struct elf64_phdr) > PHDRS_MAX)
-        return -ENOEXEC;
 LAB execve: END */
-    im->ph = kalloc();
-    if (!im->ph)
-        return -ENOMEM;
-    return read_file(im->ip, im->ph, eh->e_phoff, eh->e_phnum * sizeof(struct elf64_phdr));
+    /* The whole table must be in the file (Linux 6.x: ENOEXEC if it can't be read).
+     * Entries are read one at a time, when needed (read_phdr). */
+    uint64_t size = (uint64_t)eh->e_phnum * sizeof(struct elf64_phdr);
+    if (eh->e_phoff > im->ip->size || size > im->ip->size - eh->e_phoff)
+        return -ENOEXEC;
+    return 0;
 }
 
-/* A program that asks for an interpreter (dynamic linking) can't run here: say
- * ENOENT if the interpreter does not exist (as Linux would), else ENOEXEC. */
+static long read_phdr(struct image *im, int i, struct elf64_phdr *ph)
+{
+    return read_file(im->ip, ph, im->eh.e_phoff + i * sizeof *ph, sizeof *ph);
+}
+
+/* A program that asks for an interpreter (dynamic linking) can't run here. The
+ * errors Linux gives first are given too: ENOEXEC for a name that is too long or
+ * not NUL-terminated, the lookup's error (ENOENT), EACCES if the interpreter is not
+ * an executable file; then ENOEXEC (where Linux would load it). */
 static long check_interp(struct image *im, const struct elf64_phdr *ph)
 {
-    char path[128];
-    if (ph->p_filesz < 2 || ph->p_filesz > sizeof path)
+    if (ph->p_filesz < 2 || ph->p_filesz > PATH_MAX)
         return -ENOEXEC;
+    char *path = kalloc_nozero(); /* PATH_MAX bytes */
+    if (!path)
+        return -ENOMEM;
     long err = read_file(im->ip, path, ph->p_offset, ph->p_filesz);
-    if (err)
-        return err;
-    path[ph->p_filesz - 1] = 0;
-    struct inode *interp = namei(path, myproc()->cwd);
-    if (IS_ERR(interp))
-        return PTR_ERR(interp);
-    inode_put(interp);
-    return -ENOEXEC;
+    if (!err && path[ph->p_filesz - 1] != '\0')
+        err = -ENOEXEC;
+    if (!err) {
+        struct inode *interp = namei(path, myproc()->cwd);
+        if (IS_ERR(interp)) {
+            err = PTR_ERR(interp);
+        } else {
+            err = check_file(interp);
+            inode_put(interp);
+        }
+    }
+    kfree(path);
+    return err ? err : -ENOEXEC;
 }
 
 static int segment_prot(const struct elf64_phdr *ph)
@@ -122,10 +139,13 @@ static long check_segment(const struct image *im, const struct elf64_phdr *ph)
     uint64_t start = im->bias + ph->p_vaddr, end = start + ph->p_memsz;
     if (ph->p_filesz > ph->p_memsz)
         return -EINVAL;
-    if (ph->p_vaddr % PGSIZE != ph->p_offset % PGSIZE)
-        return -EINVAL;
     if (end < start || start < USER_MIN || end > USER_STACK_TOP - 2 * USTACK_SIZE)
         return -ENOMEM; /* wraps around, or outside the user half */
+    /* File bytes are mapped a page at a time, from a valid file offset. */
+    if (ph->p_filesz && ph->p_vaddr % PGSIZE != ph->p_offset % PGSIZE)
+        return -EINVAL;
+    if (ph->p_filesz && ph->p_offset > FILE_OFF_MAX - ph->p_filesz)
+        return -EINVAL;
     return 0;
 /* LAB execve: STUB
     (void)im, (void)ph;
@@ -133,57 +153,42 @@ static long check_segment(const struct image *im, const struct elf64_phdr *ph)
 LAB execve: END */
 }
 
-/* Map [start, end) with prot. Where an earlier segment already mapped a page (two
- * segments may share one), keep that page and give it both protections. */
-static long map_segment_range(struct mm *mm, uint64_t start, uint64_t end, int prot)
-{
-    for (uint64_t a = start; a < end;) {
-        struct vma *v = mm_find_vma(mm, a);
-        long err;
-        if (v) {
-            uint64_t b = MIN(v->end, end);
-            err = mm_protect(mm, a, b - a, v->prot | prot);
-            a = b;
-        } else {
-            uint64_t b = end;
-            for (int i = 0; i < mm->nvmas; i++)
-                if (mm->vmas[i].start > a && mm->vmas[i].start < b)
-                    b = mm->vmas[i].start;
-            err = mm_map(mm, a, b - a, prot);
-            a = b;
-        }
-        if (err)
-            return err;
-    }
-    return 0;
-}
-
-/* Copy the segment's file bytes into its pages; the rest (bss) stays zero. */
+/* Map the segment's pages and fill them as Linux's mmap of the file would: whole
+ * pages of the file from the first page's start (bytes past the end of the file
+ * read as zeros), but zeros after p_filesz when there is a bss. As with Linux's
+ * MAP_FIXED, a segment replaces whatever an earlier one mapped in its pages. */
 static long load_segment(struct image *im, const struct elf64_phdr *ph)
 {
-    uint64_t start = ALIGN_DOWN(im->bias + ph->p_vaddr, PGSIZE);
-    uint64_t end = ALIGN_UP(im->bias + ph->p_vaddr + ph->p_memsz, PGSIZE);
-    long err = map_segment_range(im->mm, start, end, segment_prot(ph));
-    if (err)
+    uint64_t va = im->bias + ph->p_vaddr;
+    uint64_t start = ALIGN_DOWN(va, PGSIZE), end = ALIGN_UP(va + ph->p_memsz, PGSIZE);
+    long err = mm_map(im->mm, start, end - start, segment_prot(ph));
+    if (err || ph->p_filesz == 0)
         return err;
-    /* Bytes past the end of the file read as zeros. */
-    uint64_t filesz = ph->p_filesz;
-    if (ph->p_offset >= im->ip->size)
-        filesz = 0;
-    else
-        filesz = MIN(filesz, im->ip->size - ph->p_offset);
-    for (uint64_t done = 0; done < filesz;) {
-        uint64_t va = im->bias + ph->p_vaddr + done;
-        size_t n = MIN(filesz - done, PGSIZE - va % PGSIZE);
-        void *dst = mm_kaddr(im->mm, va);
+    uint64_t file_end = va + ph->p_filesz;
+    if (ph->p_memsz == ph->p_filesz)
+        file_end = MIN(ALIGN_UP(file_end, PGSIZE), end);
+    uint64_t off = ph->p_offset - (va - start); /* the file offset of start */
+    /* File pages wholly past the end of the file raise SIGBUS when touched, as on
+     * Linux (a truncated program dies with "Bus error"). */
+    uint64_t eof = ALIGN_UP(im->ip->size, PGSIZE);
+    uint64_t past_eof = off >= eof ? start : start + (eof - off);
+    uint64_t file_pages_end = ALIGN_UP(va + ph->p_filesz, PGSIZE);
+    if (past_eof < file_pages_end) {
+        err = mm_map_sigbus(im->mm, past_eof, file_pages_end - past_eof, segment_prot(ph));
+        if (err)
+            return err;
+        file_end = MIN(file_end, past_eof);
+    }
+    for (uint64_t a = start; a < file_end; a += PGSIZE) {
+        size_t n = MIN(file_end - a, PGSIZE);
+        void *dst = mm_kaddr(im->mm, a);
         if (!dst)
             return -ENOMEM;
-        ssize_t got = inode_read(im->ip, dst, ph->p_offset + done, n);
+        ssize_t got = inode_read(im->ip, dst, off + (a - start), n);
         if (got < 0)
             return got;
         if ((size_t)got < n)
             break;
-        done += n;
     }
     return 0;
 }
@@ -192,36 +197,35 @@ static long load_segments(struct image *im)
 {
     struct elf64_ehdr *eh = &im->eh;
     im->bias = eh->e_type == ET_DYN ? ET_DYN_BASE : 0;
+    struct elf64_phdr ph;
     for (int i = 0; i < eh->e_phnum; i++) {
-        struct elf64_phdr *ph = &im->ph[i];
-        if (ph->p_type == PT_INTERP) {
-            long err = check_interp(im, ph);
-            if (err)
-                return err;
-        }
-        if (ph->p_type == PT_LOAD) {
-            long err = check_segment(im, ph);
-            if (err)
-                return err;
-        }
+        long err = read_phdr(im, i, &ph);
+        if (!err && ph.p_type == PT_INTERP)
+            err = check_interp(im, &ph);
+        if (err)
+            return err;
+        /* Linux finds a segment it can't map after the point of no return, and
+         * kills the process with SIGSEGV: so do we (see do_execve). */
+        if (ph.p_type == PT_LOAD && check_segment(im, &ph))
+            im->bad_segment = true;
     }
     im->mm = mm_create();
     if (!im->mm)
         return -ENOMEM;
-    for (int i = 0; i < eh->e_phnum; i++) {
-        struct elf64_phdr *ph = &im->ph[i];
-        if (ph->p_type != PT_LOAD)
-            continue;
-        long err = load_segment(im, ph);
+    for (int i = 0; i < eh->e_phnum && !im->bad_segment; i++) {
+        long err = read_phdr(im, i, &ph);
+        if (!err && ph.p_type == PT_LOAD)
+            err = load_segment(im, &ph);
         if (err)
             return err;
         /* Where the program headers are in memory, for AT_PHDR. */
-        if (eh->e_phoff >= ph->p_offset && eh->e_phoff < ph->p_offset + ph->p_filesz)
-            im->phdr_addr = im->bias + ph->p_vaddr + (eh->e_phoff - ph->p_offset);
+        if (ph.p_type == PT_LOAD && eh->e_phoff >= ph.p_offset &&
+            eh->e_phoff < ph.p_offset + ph.p_filesz)
+            im->phdr_addr = im->bias + ph.p_vaddr + (eh->e_phoff - ph.p_offset);
     }
     for (int i = 0; i < eh->e_phnum; i++)
-        if (im->ph[i].p_type == PT_PHDR)
-            im->phdr_addr = im->bias + im->ph[i].p_vaddr;
+        if (read_phdr(im, i, &ph) == 0 && ph.p_type == PT_PHDR)
+            im->phdr_addr = im->bias + ph.p_vaddr;
     im->entry = im->bias + eh->e_entry;
     /* The heap starts after the highest segment. */
     uint64_t top = 0;
@@ -490,8 +494,6 @@ static void image_free(struct image *im)
 {
     if (im->mm)
         mm_put(im->mm);
-    if (im->ph)
-        kfree(im->ph);
     if (im->ip)
         inode_put(im->ip);
 }
@@ -514,6 +516,12 @@ static long do_execve(const char *path, struct strings *argv, struct strings *en
         err = build_stack(&im, path, argv, envp);
     if (!err)
         commit(p, &im, path);
+    if (!err && im.bad_segment) {
+        acquire(&ptable_lock); /* where kill() sets it */
+        if (!p->killed)
+            p->killed = SIGSEGV; /* forced, whatever the signal's disposition */
+        release(&ptable_lock);
+    }
     image_free(&im);
     return err;
 }

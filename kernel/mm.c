@@ -277,6 +277,11 @@ int mm_map_shared(struct mm *mm, uint64_t start, uint64_t len, int prot)
     return map_area(mm, (struct vma){start, start + len, prot, s, 0});
 }
 
+int mm_map_sigbus(struct mm *mm, uint64_t start, uint64_t len, int prot)
+{
+    return map_area(mm, (struct vma){start, start + len, prot | PROT_SIGBUS, 0, 0});
+}
+
 int mm_unmap(struct mm *mm, uint64_t start, uint64_t len)
 {
     int err = vma_carve(mm, start, start + len);
@@ -302,7 +307,7 @@ int mm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot)
         struct vma piece = *v;
         piece.start = a;
         piece.end = MIN(v->end, end);
-        piece.prot = prot;
+        piece.prot = prot | (v->prot & PROT_SIGBUS); /* past a file's end it stays */
         piece.shm_pgoff += (a - v->start) / PGSIZE;
         shm_get(piece.shm);
         int err = vma_carve(mm, piece.start, piece.end);
@@ -349,6 +354,8 @@ uint64_t mm_find_gap(struct mm *mm, uint64_t len)
  * place first if it is not there yet: a zeroed page, or the shared one. */
 static void *fault_in(struct mm *mm, struct vma *v, uint64_t va)
 {
+    if (v->prot & PROT_SIGBUS)
+        return 0; /* never a page there */
     pte_t *pte = vm_walk(mm->pml4, va, true);
     if (!pte)
         return 0;
@@ -377,8 +384,10 @@ int mm_fault(struct mm *mm, uint64_t addr, bool write, bool exec)
     if (!v)
         return -EFAULT;
     if ((write && !(v->prot & PROT_WRITE)) || (exec && !(v->prot & PROT_EXEC)) ||
-        v->prot == PROT_NONE)
+        (v->prot & ~PROT_SIGBUS) == PROT_NONE)
         return -EFAULT;
+    if (v->prot & PROT_SIGBUS)
+        return -EIO;
     pte_t *pte = vm_walk(mm->pml4, addr, false);
     if (pte && (*pte & PTE_P))
         return -EFAULT; /* present, yet it faulted: a protection violation */

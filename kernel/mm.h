@@ -13,6 +13,8 @@
 #define PROT_READ  1
 #define PROT_WRITE 2
 #define PROT_EXEC  4
+/* Not for mmap: an area of pages past the end of a program file (mm_map_sigbus). */
+#define PROT_SIGBUS 0x100
 
 /* Pages of a MAP_SHARED anonymous mapping. fork shares them instead of copying;
  * the pages are freed when the last area referring to them goes. One page holds
@@ -52,6 +54,9 @@ void mm_activate(struct mm *mm);
 int mm_map(struct mm *mm, uint64_t start, uint64_t len, int prot);
 /* The same for MAP_SHARED | MAP_ANONYMOUS: -ENOMEM above SHM_MAX_PAGES pages. */
 int mm_map_shared(struct mm *mm, uint64_t start, uint64_t len, int prot);
+/* The same for the pages of a file mapping past the end of the file: no page is
+ * ever there, and touching one raises SIGBUS (mm_fault returns -EIO). */
+int mm_map_sigbus(struct mm *mm, uint64_t start, uint64_t len, int prot);
 int mm_unmap(struct mm *mm, uint64_t start, uint64_t len);
 int mm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot);
 /* The highest free gap of len bytes below hint_top, or 0 if none. */
@@ -59,7 +64,8 @@ uint64_t mm_find_gap(struct mm *mm, uint64_t len);
 struct vma *mm_find_vma(struct mm *mm, uint64_t addr);
 
 /* A user page fault at addr: allocate the page if the area allows the access.
- * 0 if the access may be retried, -EFAULT if it is a real fault. */
+ * 0 if the access may be retried, -EFAULT if it is a real fault (SIGSEGV), -EIO in
+ * an area past the end of a file (SIGBUS). */
 int mm_fault(struct mm *mm, uint64_t addr, bool write, bool exec);
 /* The kernel address of the byte at user address va, allocating its page if needed
  * (exec uses it to fill a new address space that is not yet loaded). NULL if va is

@@ -4,6 +4,8 @@
 #include "console.h"
 #include "ksyms.h"
 #include "lapic.h"
+#include "memlayout.h"
+#include "mmu.h"
 #include "percpu.h"
 #include "power.h"
 #include "printf.h"
@@ -82,6 +84,28 @@ noreturn void panic(const char *fmt, ...)
     power_off(POWER_STATUS_PANIC);
 }
 
+/* What a page fault in kernel mode says about the bug: for a user address that is
+ * present, which protection stopped the kernel (SMEP, SMAP); else what was wrong
+ * with the access. */
+static const char *page_fault_cause(const struct trapframe *tf, uint64_t addr)
+{
+    bool present = tf->err & PF_PRESENT, fetch = tf->err & PF_FETCH;
+    if (addr < USER_TOP && present && fetch)
+        return "SMEP: the kernel executed a user page";
+    if (addr < USER_TOP && present && (read_cr4() & CR4_SMAP) &&
+        !(tf->rflags & RFLAGS_AC))
+        return "SMAP: the kernel touched a user page outside the uaccess routines "
+               "(no stac)";
+    if (addr < PGSIZE)
+        return "a NULL pointer";
+    if (!present)
+        return "nothing is mapped at that address";
+    if (fetch)
+        return "executing a no-execute page";
+    return (tf->err & PF_WRITE) ? "a write to a read-only page"
+                                : "a protection violation";
+}
+
 /* A fault in kernel mode that nothing could handle. */
 noreturn void panic_trap(struct trapframe *tf)
 {
@@ -92,6 +116,8 @@ noreturn void panic_trap(struct trapframe *tf)
     const char *fn = ksym_lookup(tf->rip, &off);
     kprintf("  rip %016lx (%s+0x%lx)  cr2 %016lx\n", tf->rip, fn ? fn : "?", fn ? off : 0,
             read_cr2());
+    if (tf->trapno == T_PGFLT)
+        kprintf("  cause: %s\n", page_fault_cause(tf, read_cr2()));
     kprintf("  rax %016lx  rbx %016lx  rcx %016lx  rdx %016lx\n", tf->rax, tf->rbx, tf->rcx,
             tf->rdx);
     kprintf("  rsi %016lx  rdi %016lx  rbp %016lx  rsp %016lx\n", tf->rsi, tf->rdi, tf->rbp,

@@ -112,7 +112,11 @@ static long get_timespec(uint64_t uts, uint64_t *ns)
         return -EFAULT;
     if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= (int64_t)NSEC)
         return -EINVAL;
-    *ns = (uint64_t)ts.tv_sec * NSEC + ts.tv_nsec;
+    /* Past 2^64 ns (584 years) is "never": saturate, as Linux clamps to KTIME_MAX. */
+    if ((uint64_t)ts.tv_sec > (UINT64_MAX - ts.tv_nsec) / NSEC)
+        *ns = UINT64_MAX;
+    else
+        *ns = (uint64_t)ts.tv_sec * NSEC + ts.tv_nsec;
     return 0;
 }
 
@@ -124,7 +128,9 @@ static long do_nanosleep(uint64_t clk, int flags, uint64_t ureq, uint64_t urem)
         err = clock_now(clk, &now);
     if (err)
         return err;
-    uint64_t deadline = (flags & TIMER_ABSTIME) ? req : now + req;
+    uint64_t deadline = req;
+    if (!(flags & TIMER_ABSTIME))
+        deadline = req > UINT64_MAX - now ? UINT64_MAX : now + req; /* no wrap-around */
     err = sleep_until(clk, deadline, &remaining);
     if (err == -EINTR && urem && !(flags & TIMER_ABSTIME))
         put_timespec(urem, remaining);

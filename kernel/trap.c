@@ -3,6 +3,7 @@
  * (the process gets the Linux signal) and faults in the kernel (a panic). */
 #include "trap.h"
 #include "console.h"
+#include "errno.h"
 #include "lapic.h"
 #include "mm.h"
 #include "mmu.h"
@@ -144,11 +145,17 @@ void trap(struct trapframe *tf)
             yield();
     } else if (from_user) {
         /* A page of a valid area that is not there yet: allocate it and retry. */
-        if (tf->trapno == T_PGFLT &&
-            mm_fault(myproc()->mm, read_cr2(), tf->err & PF_WRITE, tf->err & PF_FETCH) == 0)
-            return;
+        int sig = fault_signal(tf->trapno);
+        if (tf->trapno == T_PGFLT) {
+            int err = mm_fault(myproc()->mm, read_cr2(), tf->err & PF_WRITE,
+                               tf->err & PF_FETCH);
+            if (err == 0)
+                return;
+            if (err == -EIO)
+                sig = SIGBUS; /* a program's page past the end of its file */
+        }
         explain_disabled_syscall(tf);
-        proc_user_fault(tf, fault_signal(tf->trapno));
+        proc_user_fault(tf, sig);
     } else if (tf->rip == (uint64_t)trapret_iretq) {
         /* iretq refused the user's return frame (say, a non-canonical rip): what the
          * user did is at fault, not the kernel. The frame being returned to is just
