@@ -107,25 +107,63 @@ static uint64_t next_mapped(pml4_t pml4, uint64_t va)
     return va;
 }
 
-/* Clear the entries of [start, end), freeing the frames we own (not shared ones).
- * Page tables that become empty are kept until the whole mm is freed. */
-static void unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
+/* Call fn for every page table entry in [start, end) that holds a frame, until fn
+ * returns non-zero (which is returned). Each page table is found once, and holes in
+ * the upper levels are skipped whole, so huge sparse areas cost little. */
+typedef int (*frame_fn)(struct mm *mm, uint64_t va, pte_t *pte, void *arg);
+
+static int for_each_frame(struct mm *mm, uint64_t start, uint64_t end, frame_fn fn,
+                          void *arg)
 {
     for (uint64_t va = start; va < end;) {
         uint64_t next = next_mapped(mm->pml4, va);
         if (next != va) {
+            if (next < va)
+                break; /* wrapped past the top of the address space */
             va = next;
             continue;
         }
-        pte_t *pte = vm_walk(mm->pml4, va, false);
-        if (pte_has_frame(*pte)) {
-            if (!(*pte & PTE_SHARED))
-                kfree(p2v(PTE_ADDR(*pte)));
-            *pte = 0;
-            invlpg(va);
+        pte_t *table = vm_walk(mm->pml4, va, false) - PX(0, va);
+        uint64_t table_end = MIN(ALIGN_DOWN(va, HUGEPGSIZE) + HUGEPGSIZE, end);
+        for (; va < table_end; va += PGSIZE) {
+            pte_t *pte = &table[PX(0, va)];
+            if (!pte_has_frame(*pte))
+                continue;
+            int ret = fn(mm, va, pte, arg);
+            if (ret)
+                return ret;
         }
-        va += PGSIZE;
     }
+    return 0;
+}
+
+/* Is mm loaded on this CPU? Only then can this CPU's TLB hold its entries (no
+ * other CPU runs it: see the top of this file). */
+static bool loaded_here(struct mm *mm)
+{
+    push_off();
+    bool here = mycpu()->active_mm == mm;
+    pop_off();
+    return here;
+}
+
+static int unmap_one(struct mm *mm, uint64_t va, pte_t *pte, void *flush)
+{
+    (void)mm;
+    if (!(*pte & PTE_SHARED))
+        kfree(p2v(PTE_ADDR(*pte)));
+    *pte = 0;
+    if (*(bool *)flush)
+        invlpg(va);
+    return 0;
+}
+
+/* Clear the entries of [start, end), freeing the frames we own (not shared ones).
+ * Page tables that become empty are kept until the whole mm is freed. */
+static void unmap_pages(struct mm *mm, uint64_t start, uint64_t end)
+{
+    bool flush = loaded_here(mm);
+    for_each_frame(mm, start, end, unmap_one, &flush);
 }
 
 static void free_table(pte_t *table, int level)
@@ -291,6 +329,21 @@ int mm_unmap(struct mm *mm, uint64_t start, uint64_t len)
     return 0;
 }
 
+struct protect_arg {
+    int prot;
+    bool flush; /* the mm is loaded on this CPU: invalidate its TLB entries */
+};
+
+static int protect_one(struct mm *mm, uint64_t va, pte_t *pte, void *arg)
+{
+    struct protect_arg *a = arg;
+    (void)mm;
+    *pte = PTE_ADDR(*pte) | (*pte & PTE_SHARED) | pte_flags(a->prot);
+    if (a->flush)
+        invlpg(va);
+    return 0;
+}
+
 int mm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot)
 {
     uint64_t end = start + len;
@@ -317,19 +370,8 @@ int mm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot)
             return err;
         a = piece.end;
     }
-    for (uint64_t va = start; va < end;) {
-        uint64_t next = next_mapped(mm->pml4, va);
-        if (next != va) {
-            va = next;
-            continue;
-        }
-        pte_t *pte = vm_walk(mm->pml4, va, false);
-        if (pte_has_frame(*pte)) {
-            *pte = PTE_ADDR(*pte) | (*pte & PTE_SHARED) | pte_flags(prot);
-            invlpg(va);
-        }
-        va += PGSIZE;
-    }
+    struct protect_arg arg = {prot, loaded_here(mm)};
+    for_each_frame(mm, start, end, protect_one, &arg);
     return 0;
 }
 
@@ -403,6 +445,22 @@ void *mm_kaddr(struct mm *mm, uint64_t va)
     return page ? page + va % PGSIZE : 0;
 }
 
+struct copy_arg {
+    struct mm *dst;
+    struct vma *v; /* the child's area being filled */
+};
+
+static int copy_one(struct mm *src, uint64_t va, pte_t *pte, void *arg)
+{
+    struct copy_arg *a = arg;
+    (void)src;
+    void *page = fault_in(a->dst, a->v, va);
+    if (!page)
+        return -ENOMEM;
+    memcpy(page, p2v(PTE_ADDR(*pte)), PGSIZE);
+    return 0;
+}
+
 /* For fork: the same areas; private pages copied, shared ones shared. */
 struct mm *mm_copy(struct mm *src)
 {
@@ -420,40 +478,27 @@ struct mm *mm_copy(struct mm *src)
         struct vma *v = &src->vmas[i];
         if (v->shm)
             continue; /* the child finds the shared pages when it touches them */
-        for (uint64_t va = v->start; va < v->end;) {
-            uint64_t next = next_mapped(src->pml4, va);
-            if (next != va) {
-                va = next;
-                continue;
-            }
-            pte_t *pte = vm_walk(src->pml4, va, false);
-            if (pte_has_frame(*pte)) {
-                void *page = fault_in(dst, &dst->vmas[i], va);
-                if (!page) {
-                    mm_put(dst);
-                    return 0;
-                }
-                memcpy(page, p2v(PTE_ADDR(*pte)), PGSIZE);
-            }
-            va += PGSIZE;
+        struct copy_arg arg = {dst, &dst->vmas[i]};
+        if (for_each_frame(src, v->start, v->end, copy_one, &arg)) {
+            mm_put(dst);
+            return 0;
         }
     }
     return dst;
+}
+
+static int count_one(struct mm *mm, uint64_t va, pte_t *pte, void *n)
+{
+    (void)mm, (void)va, (void)pte;
+    (*(uint64_t *)n)++;
+    return 0;
 }
 
 uint64_t mm_resident_pages(struct mm *mm)
 {
     uint64_t n = 0;
     for (int i = 0; i < mm->nvmas; i++)
-        for (uint64_t va = mm->vmas[i].start; va < mm->vmas[i].end;) {
-            uint64_t next = next_mapped(mm->pml4, va);
-            if (next != va) {
-                va = next;
-                continue;
-            }
-            n += pte_has_frame(*vm_walk(mm->pml4, va, false)) != 0;
-            va += PGSIZE;
-        }
+        for_each_frame(mm, mm->vmas[i].start, mm->vmas[i].end, count_one, &n);
     return n;
 }
 
