@@ -13,11 +13,44 @@
 #include "x86.h"
 
 static volatile int panicking;
+static uint64_t bad_gs_base; /* what GS held, if it was not this CPU's struct cpu */
+static bool gs_repaired;
+
+/* A kernel that lost track of GS (a swapgs missing, or one too many) faults again
+ * on every mycpu(), and would never get a report out. So before anything else,
+ * check that GS points at this CPU's struct cpu; if not, find the CPU by its local
+ * APIC ID, repair GS, and remember to say so in the report. */
+static void repair_gs(void)
+{
+    uint64_t gs = rdmsr(MSR_GS_BASE);
+    for (int i = 0; i < ncpu; i++)
+        if (gs == (uint64_t)&cpus[i])
+            return;
+    uint32_t id = lapic_id();
+    for (int i = 0; i < ncpu; i++) {
+        if (cpus[i].apic_id == id) {
+            wrmsr(MSR_GS_BASE, (uint64_t)&cpus[i]);
+            cpus[i].self = &cpus[i];
+            bad_gs_base = gs;
+            gs_repaired = true;
+            return;
+        }
+    }
+}
+
+static void report_gs(void)
+{
+    if (gs_repaired)
+        kprintf("  GS base was %lx, not this CPU's struct cpu: a swapgs is missing or one "
+                "too many (labs/2-percpu.md)\n",
+                bad_gs_base);
+}
 
 /* Called once per panic: the first CPU to panic wins; any other just stops. */
 static void stop_the_world(void)
 {
     cli();
+    repair_gs();
     if (__atomic_exchange_n(&panicking, 1, __ATOMIC_SEQ_CST))
         for (;;)
             hlt();
@@ -78,6 +111,7 @@ noreturn void panic(const char *fmt, ...)
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     kprintf("lark: panic on CPU %d: %s\n", mycpu()->id, msg);
+    report_gs();
     uint64_t here;
     asm volatile("lea 0(%%rip), %0" : "=r"(here));
     backtrace(here, read_rbp());
@@ -112,6 +146,7 @@ noreturn void panic_trap(struct trapframe *tf)
     stop_the_world();
     kprintf("lark: panic on CPU %d: %s (vector %lu) in kernel mode, error code 0x%lx\n",
             mycpu()->id, trap_name(tf->trapno), tf->trapno, tf->err);
+    report_gs();
     uint64_t off;
     const char *fn = ksym_lookup(tf->rip, &off);
     kprintf("  rip %016lx (%s+0x%lx)  cr2 %016lx\n", tf->rip, fn ? fn : "?", fn ? off : 0,
