@@ -9,6 +9,7 @@
 
 #define MAX_AUXV  128 /* more entries than this means no AT_NULL terminator */
 #define CHILD_ARG "--auxv-exec-child"
+#define ALIGN_ARG "--auxv-align-child" /* exit 0 iff argv % 16 == 8 */
 
 extern const Elf64_Ehdr __ehdr_start; /* the linker's name for our own ELF header */
 extern void _start(void);
@@ -138,6 +139,34 @@ static void test_ids_and_misc(void)
     const char *fn = (const char *)aux(AT_EXECFN, &found);
     check("auxv_execfn_is_a_string", found && fn && fn[0] != 0,
           "expected AT_EXECFN to point at a non-empty string");
+    const char *platform = (const char *)aux(AT_PLATFORM, &found);
+    check_str("auxv_platform_x86_64", found ? platform : NULL, "x86_64");
+}
+
+/* The stack pointer is 16-byte aligned at entry whatever the sizes of the strings and
+ * the number of pointers above it: exec copies of ourselves with argc 3 or 4 and
+ * strings of every length modulo 16; each exits 0 iff its argv % 16 == 8. */
+static void test_alignment_any_layout(void)
+{
+    char pad[32], env[48];
+    for (int i = 0; i < 16; i++) {
+        memset(pad, 'p', i);
+        pad[i] = 0;
+        snprintf(env, sizeof env, "E=%.*s", (i * 7) % 16, "eeeeeeeeeeeeeeee");
+        char *argv[] = {"t_auxv", ALIGN_ARG, pad, i % 2 ? "odd" : NULL, NULL};
+        char *envp[] = {env, NULL};
+        int st = spawn_wait(proctest_self, argv, envp, NULL);
+        if (st != 0) {
+            fail("auxv_argv_aligned_any_layout",
+                 "with argc %d and a %d-byte argument: expected argv %% 16 == 8 (%s)",
+                 3 + i % 2, i,
+                 st == -1                                ? "spawn failed"
+                 : WIFEXITED(st) && WEXITSTATUS(st) == 1 ? "it was not"
+                                                         : status_str(st));
+            return;
+        }
+    }
+    pass("auxv_argv_aligned_any_layout");
 }
 
 /* In the exec'd copy: report what we got to fd 1. */
@@ -227,6 +256,8 @@ int main(int argc, char **argv, char **envp)
     capture_start_state(argc, argv, envp);
     if (argc > 1 && strcmp(argv[1], CHILD_ARG) == 0)
         return child_main();
+    if (argc > 1 && strcmp(argv[1], ALIGN_ARG) == 0)
+        return (uintptr_t)argv % 16 == 8 ? 0 : 1;
     proctest_init(argv[0]);
     test_layout();
     if (auxv_count <= 0)
@@ -234,5 +265,6 @@ int main(int argc, char **argv, char **envp)
     test_own_image();
     test_ids_and_misc();
     test_exec_copy();
+    test_alignment_any_layout();
     return test_done("t_auxv");
 }

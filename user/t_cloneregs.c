@@ -1,6 +1,6 @@
 /* t_cloneregs: clone returns to parent and child with every register as it was at the
  * syscall (but rax, and rcx/r11 which SYSCALL uses), the child on its new stack, with
- * the same flags and FS base. Done in asm so only the kernel touches registers. */
+ * the same flags, FS base and FPU state. Done in asm so only the kernel touches them. */
 #define _GNU_SOURCE
 #include "test.h"
 #include "proctest.h"
@@ -110,6 +110,135 @@ long clone_probe(unsigned long flags, void *newsp);
 _Static_assert(NREGS == 18 && R_FLAGS == 16 && R_FS0 == 17 && R_RSP == 7,
                "the asm above hard-codes these slots");
 
+/* The FPU/SSE state a child inherits: xmm0-15, MXCSR and the x87 control word, all
+ * set to unusual values just before the syscall. Layout of an fpu_regs record: */
+struct fpu_regs {
+    unsigned char xmm[16][16];
+    unsigned int mxcsr;
+    unsigned short fcw;
+    unsigned short pad;
+} __attribute__((aligned(16)));
+struct fpu_regs fpu_before, fpu_parent_after;
+struct fpu_regs *fpu_child_out; /* where the child stores its record */
+#define MXCSR_ODD 0x7f80        /* all exceptions masked, rounding toward zero */
+#define FCW_ODD   0x027f        /* 53-bit precision (the default is 0x037f) */
+
+/* long fpu_probe(unsigned long flags, void *newsp): load fpu_before into the FPU,
+ * clone, and store the FPU state after the syscall: the child into *fpu_child_out
+ * (then exit(0)), the parent into fpu_parent_after. The parent returns clone's result
+ * with MXCSR and the control word back at their defaults. */
+__asm__(".text\n"
+        ".macro fpu_regs op, base\n"
+        "  .set i, 0\n"
+        "  .irp r, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"
+        "    .ifc \\op, load\n"
+        "      movdqu i(\\base), %xmm\\r\n"
+        "    .else\n"
+        "      movdqu %xmm\\r, i(\\base)\n"
+        "    .endif\n"
+        "    .set i, i+16\n"
+        "  .endr\n"
+        ".endm\n"
+        ".globl fpu_probe\n"
+        ".type fpu_probe,@function\n"
+        "fpu_probe:\n"
+        "  lea fpu_before(%rip), %rax\n"
+        "  fpu_regs load, %rax\n"
+        "  ldmxcsr 256(%rax)\n"
+        "  fldcw 260(%rax)\n"
+        "  mov $56, %eax\n"
+        "  xor %edx, %edx\n"
+        "  xor %r10d, %r10d\n"
+        "  xor %r8d, %r8d\n"
+        "  syscall\n"
+        "  test %rax, %rax\n"
+        "  jnz 1f\n"
+        "  mov fpu_child_out(%rip), %rdi\n"
+        "  fpu_regs store, %rdi\n"
+        "  stmxcsr 256(%rdi)\n"
+        "  fnstcw 260(%rdi)\n"
+        "  mov $60, %eax\n"
+        "  xor %edi, %edi\n"
+        "  syscall\n"
+        "  ud2\n"
+        "1:\n"
+        "  lea fpu_parent_after(%rip), %rdi\n"
+        "  fpu_regs store, %rdi\n"
+        "  stmxcsr 256(%rdi)\n"
+        "  fnstcw 260(%rdi)\n"
+        "  push $0x1f80\n" /* the defaults back */
+        "  ldmxcsr (%rsp)\n"
+        "  movw $0x037f, (%rsp)\n"
+        "  fldcw (%rsp)\n"
+        "  add $8, %rsp\n"
+        "  ret\n"
+        ".size fpu_probe, .-fpu_probe\n");
+long fpu_probe(unsigned long flags, void *newsp);
+_Static_assert(sizeof(struct fpu_regs) == 272 &&
+                   __builtin_offsetof(struct fpu_regs, mxcsr) == 256 &&
+                   __builtin_offsetof(struct fpu_regs, fcw) == 260,
+               "the asm above hard-codes this layout");
+
+/* Where two FPU records differ, for a failure message (NULL if they do not). */
+static const char *fpu_difference(const struct fpu_regs *want, const struct fpu_regs *got)
+{
+    static char why[96];
+    for (int i = 0; i < 16; i++)
+        if (memcmp(want->xmm[i], got->xmm[i], 16) != 0) {
+            snprintf(why, sizeof why, "xmm%d differs", i);
+            return why;
+        }
+    if (want->mxcsr != got->mxcsr) {
+        snprintf(why, sizeof why, "expected MXCSR %#x, got %#x", want->mxcsr, got->mxcsr);
+        return why;
+    }
+    if (want->fcw != got->fcw) {
+        snprintf(why, sizeof why, "expected x87 control word %#x, got %#x", want->fcw,
+                 got->fcw);
+        return why;
+    }
+    return NULL;
+}
+
+/* A fork (SIGCHLD only): the child must start with the parent's FPU registers, and
+ * the parent must get its own back. */
+static void test_fpu(void)
+{
+    struct fpu_regs *child = mmap(NULL, sizeof *child, PROT_READ | PROT_WRITE,
+                                  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (child == MAP_FAILED) {
+        fail("clone_fpu_setup", "mmap MAP_SHARED: %s", strerrorname(errno));
+        return;
+    }
+    for (int i = 0; i < 16; i++)
+        for (int j = 0; j < 16; j++)
+            fpu_before.xmm[i][j] = (unsigned char)(0x11 * i + 3 * j + 1);
+    fpu_before.mxcsr = MXCSR_ODD;
+    fpu_before.fcw = FCW_ODD;
+    memset(child, 0, sizeof *child);
+    fpu_child_out = child;
+    long pid = fpu_probe(SIGCHLD, NULL);
+    if (pid <= 0) {
+        fail("clone_child_fpu_inherited", "clone failed: %ld", pid);
+        return;
+    }
+    int st = wait_status(pid);
+    const char *why = fpu_difference(&fpu_before, child);
+    if (st != 0)
+        fail("clone_child_fpu_inherited", "expected the child to exit 0, got %s",
+             status_str(st));
+    else if (why)
+        fail("clone_child_fpu_inherited", "%s in the child", why);
+    else
+        pass("clone_child_fpu_inherited");
+    why = fpu_difference(&fpu_before, &fpu_parent_after);
+    if (why)
+        fail("clone_parent_fpu_preserved", "%s in the parent", why);
+    else
+        pass("clone_parent_fpu_preserved");
+    munmap(child, sizeof *child);
+}
+
 /* Compare one side's registers with regs_before: `want_rax` and `want_rsp` are what
  * rax and rsp should be; rcx and r11 are not compared (SYSCALL uses them). */
 static void check_regs(const char *name, const unsigned long *got, unsigned long want_rax,
@@ -195,18 +324,30 @@ static void test_fork_copies_memory(void)
     free(heap);
 }
 
-int main(void)
+/* Parts (see test.h): fork, forkstack (fork with a new stack), vfork (CLONE_VM |
+ * CLONE_VFORK with a new stack), vforknostack (the same on the parent's stack),
+ * memory, fpu. */
+int main(int argc, char **argv)
 {
-    probe("clone_vfork_stack", CLONE_VM | CLONE_VFORK | SIGCHLD,
-          child_stack + sizeof child_stack, child_regs);
-    probe("clone_vfork_nostack", CLONE_VM | CLONE_VFORK | SIGCHLD, NULL, child_regs);
-
+    test_parts(argc, argv);
     unsigned long *shared =
         mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (shared == MAP_FAILED)
-        fail("fork_setup", "mmap MAP_SHARED: %s", strerrorname(errno));
-    else
+    if (shared == MAP_FAILED) {
+        fail("clone_setup", "mmap MAP_SHARED: %s", strerrorname(errno));
+        return test_done("t_cloneregs");
+    }
+    if (test_part("fork"))
         probe("clone_fork", SIGCHLD, NULL, shared);
-    test_fork_copies_memory();
+    if (test_part("forkstack"))
+        probe("clone_fork_stack", SIGCHLD, child_stack + sizeof child_stack, shared);
+    if (test_part("vfork"))
+        probe("clone_vfork_stack", CLONE_VM | CLONE_VFORK | SIGCHLD,
+              child_stack + sizeof child_stack, child_regs);
+    if (test_part("vforknostack"))
+        probe("clone_vfork_nostack", CLONE_VM | CLONE_VFORK | SIGCHLD, NULL, child_regs);
+    if (test_part("memory"))
+        test_fork_copies_memory();
+    if (test_part("fpu"))
+        test_fpu();
     return test_done("t_cloneregs");
 }

@@ -1,21 +1,35 @@
 /* t_execve: every execve failure returns the Linux errno and leaves the caller as it
  * was (memory, files, ability to spawn), because the kernel must check everything
- * before it tears down the old image; and a successful execve passes argv/envp. */
+ * before it tears down the old image; ELF headers and segments are validated (copies
+ * of this program with one field broken must not run); the program's bss starts
+ * zeroed; and a successful execve passes argv/envp. */
 #define _GNU_SOURCE
 #include "test.h"
 #include "proctest.h"
+#include <elf.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
 #define MAX_ARG_STRLEN (32 * 4096) /* Linux: longest argument, counting its NUL */
 #define BIG_STRING     (100 * 1024)
 #define BIG_TOTAL      (64L << 20) /* argv+envp total, over any sane limit */
+#define OVER_2MIB      (3L << 20)  /* over Linux's limit with an 8 MiB stack rlimit */
+#define UNDER_2MIB     (3L << 19)  /* 1.5 MiB: under it */
+#define RAN_ARG        "--ran"     /* a copy of this program run with it exits 42 */
+#define RAN_STATUS     42
+#define FORKED_DONE    77 /* a child that did its checks and was not replaced... */
+#define FORKED_FAILED  78 /* ...and one of them failed */
 
 static char *self, *true_path, *argecho;
 static char tmpdir[] = "/tmp/t_execve.XXXXXX";
 static unsigned char pattern[3 * 4096]; /* must survive every failed execve */
+/* bss: nothing writes these before main checks them (libc's own bss might be). */
+static unsigned char bss_first[4096];
+static unsigned char bss_big[64 * 1024];
 
 static char *in_tmp(const char *name)
 {
@@ -70,6 +84,27 @@ static void expect_fail(const char *name, const void *path, void *argv, void *en
     long ret = syscall(SYS_execve, path, argv, envp);
     check_errno(name, ret, want);
     check_intact(name, pid);
+}
+
+/* expect_fail in a forked child: if the kernel wrongly accepts the execve, the child
+ * becomes the other program and the checks of the caller must not be lost. */
+static void expect_fail_forked(const char *name, const void *path, void *argv, void *envp,
+                               int want)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        expect_fail(name, path, argv, envp, want);
+        _exit(test_failed ? FORKED_FAILED : FORKED_DONE);
+    }
+    int st = wait_status(pid);
+    int code = st != -1 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    if (code == FORKED_DONE || code == FORKED_FAILED) {
+        test_checks += 2; /* the child's two, which it printed */
+        test_failed += code == FORKED_FAILED;
+    } else {
+        fail(name, "expected execve to fail with %s, but it ran the program (%s)",
+             strerrorname(want), status_str(st));
+    }
 }
 
 /* Write a file in tmpdir with the given bytes and mode; its path. */
@@ -134,51 +169,245 @@ static char *string_of(size_t len, char c)
     return s;
 }
 
+/* Run true with argv in a forked child (with Linux's default stack rlimit, which sets
+ * its argument limit); the child's wait status, or 100 + errno if execve failed. */
+static int exec_true_status(char **argv, char **envp)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct rlimit stack = {8 << 20, 8 << 20};
+        setrlimit(RLIMIT_STACK, &stack); /* lark has a fixed limit: ENOSYS is fine */
+        execve(true_path, argv, envp);
+        _exit(100 + errno);
+    }
+    return wait_status(pid);
+}
+
+static void check_exec_ok(const char *name, int st)
+{
+    if (st == 0)
+        pass(name);
+    else if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) > 100)
+        fail(name, "execve failed: %s", strerrorname(WEXITSTATUS(st) - 100));
+    else
+        fail(name, "expected exited 0, got %s", status_str(st));
+}
+
+/* argv of `total` bytes: true, then copies of one string of `each` bytes. */
+static char **argv_of_total(long total, long each, char **string)
+{
+    *string = string_of(each - 1, 'B');
+    size_t n = total / each + 1;
+    char **argv = calloc(n + 2, sizeof *argv);
+    if (!argv)
+        _exit(98);
+    argv[0] = "true";
+    for (size_t i = 1; i <= n; i++)
+        argv[i] = *string;
+    return argv;
+}
+
 static void test_e2big(void)
 {
     char *envp[] = {NULL};
     char *too_long = string_of(MAX_ARG_STRLEN, 'L'); /* 131073 bytes with the NUL */
     char *argv1[] = {"true", too_long, NULL};
-    expect_fail("execve_arg_over_max_arg_strlen_e2big", true_path, argv1, envp, E2BIG);
+    expect_fail_forked("execve_arg_over_max_arg_strlen_e2big", true_path, argv1, envp,
+                       E2BIG);
     char *argv_true[] = {"true", NULL};
     char *env1[] = {too_long, NULL};
-    expect_fail("execve_env_over_max_arg_strlen_e2big", true_path, argv_true, env1,
-                E2BIG);
+    expect_fail_forked("execve_env_over_max_arg_strlen_e2big", true_path, argv_true, env1,
+                       E2BIG);
 
     /* The longest allowed string, 131072 bytes with the NUL, must work. (With the
      * rest this is over 128 KiB in all: Linux allows a quarter of the stack rlimit,
      * 2 MiB by default, so this needs a stack rlimit of at least 1 MiB.) */
     too_long[MAX_ARG_STRLEN - 1] = 0;
-    pid_t pid = fork();
-    if (pid == 0) {
-        execve(true_path, argv1, envp);
-        _exit(100 + errno);
-    }
-    int st = wait_status(pid);
-    if (st == 0)
-        pass("execve_arg_at_max_arg_strlen_ok");
-    else if (WIFEXITED(st) && WEXITSTATUS(st) > 100)
-        fail("execve_arg_at_max_arg_strlen_ok", "execve failed: %s",
-             strerrorname(WEXITSTATUS(st) - 100));
-    else
-        fail("execve_arg_at_max_arg_strlen_ok", "expected exited 0, got %s",
-             status_str(st));
+    check_exec_ok("execve_arg_at_max_arg_strlen_ok", exec_true_status(argv1, envp));
     free(too_long);
 
+    /* In all: at most a quarter of the stack rlimit (8 MiB: 2 MiB). */
+    char *big;
+    char **argv = argv_of_total(UNDER_2MIB, BIG_STRING, &big);
+    check_exec_ok("execve_argv_total_1_5mib_ok", exec_true_status(argv, envp));
+    free(argv);
+    free(big);
+    argv = argv_of_total(OVER_2MIB, BIG_STRING, &big);
+    expect_fail_forked("execve_argv_total_3mib_e2big", true_path, argv, envp, E2BIG);
+    free(argv);
+    free(big);
+
     /* 64 MiB in total, the same 100 KiB string over and over. */
-    char *big = string_of(BIG_STRING - 1, 'B');
-    size_t n = BIG_TOTAL / BIG_STRING + 2;
-    char **argv = calloc(n + 2, sizeof *argv);
-    argv[0] = "true";
-    for (size_t i = 1; i <= n; i++)
-        argv[i] = big;
-    expect_fail("execve_argv_total_too_big_e2big", true_path, argv, envp, E2BIG);
+    argv = argv_of_total(BIG_TOTAL, BIG_STRING, &big);
+    size_t n = BIG_TOTAL / BIG_STRING + 1;
+    expect_fail_forked("execve_argv_total_too_big_e2big", true_path, argv, envp, E2BIG);
     char **env = argv + n / 2;
     argv[n / 2] = NULL; /* half the strings in argv, half in envp */
     env[0] = big;
-    expect_fail("execve_argv_envp_total_too_big_e2big", true_path, argv, env, E2BIG);
+    expect_fail_forked("execve_argv_envp_total_too_big_e2big", true_path, argv, env,
+                       E2BIG);
     free(argv);
     free(big);
+}
+
+/* --- broken copies of this program ------------------------------------------- */
+
+static unsigned char *image; /* this program's file */
+static size_t image_size;
+
+static int load_own_image(void)
+{
+    int fd = open(self, O_RDONLY);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) != 0 || !(image = malloc(st.st_size))) {
+        fail("execve_setup", "reading %s: %s", self, strerrorname(errno));
+        return -1;
+    }
+    image_size = read_all(fd, image, st.st_size);
+    close(fd);
+    return image_size == (size_t)st.st_size ? 0 : -1;
+}
+
+/* A copy of this program, in tmpdir, changed by `change` (which gets the copy's ELF
+ * header, program headers, and the index of its first PT_LOAD). */
+static char *variant(const char *name, void (*change)(Elf64_Ehdr *, Elf64_Phdr *, int))
+{
+    unsigned char *copy = malloc(image_size);
+    if (!copy)
+        _exit(98);
+    memcpy(copy, image, image_size);
+    Elf64_Ehdr *eh = (Elf64_Ehdr *)copy;
+    Elf64_Phdr *ph = (Elf64_Phdr *)(copy + eh->e_phoff);
+    int load = 0;
+    while (load < eh->e_phnum && ph[load].p_type != PT_LOAD)
+        load++;
+    change(eh, ph, load);
+    char *path = make_file(name, copy, image_size, 0755);
+    free(copy);
+    return path;
+}
+
+/* Run a broken copy (with RAN_ARG: should it run, it exits RAN_STATUS) in a child. The
+ * child's wait status, or 100 + errno if its execve failed. */
+static int run_variant(const char *path)
+{
+    char *argv[] = {"t_execve", RAN_ARG, NULL};
+    char *envp[] = {NULL};
+    pid_t pid = fork();
+    if (pid == 0) {
+        execve(path, argv, envp);
+        _exit(100 + errno);
+    }
+    return wait_status(pid);
+}
+
+/* The copy must be refused with ENOEXEC. */
+static void expect_enoexec(const char *name, const char *path)
+{
+    int st = run_variant(path);
+    if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 100 + ENOEXEC)
+        pass(name);
+    else if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) > 100)
+        fail(name, "expected ENOEXEC, got %s", strerrorname(WEXITSTATUS(st) - 100));
+    else if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == RAN_STATUS)
+        fail(name, "expected ENOEXEC, but the program ran");
+    else
+        fail(name, "expected ENOEXEC, but execve succeeded (then: %s)", status_str(st));
+}
+
+/* The copy must not run: lark refuses it in execve, Linux kills the process after the
+ * point of no return (SIGSEGV); either is fine. */
+static void expect_not_run(const char *name, const char *path)
+{
+    int st = run_variant(path);
+    if (st != -1 && ((WIFEXITED(st) && WEXITSTATUS(st) > 100) || WIFSIGNALED(st)))
+        pass(name);
+    else if (st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == RAN_STATUS)
+        fail(name, "expected execve to refuse the program, but it ran");
+    else
+        fail(name, "expected execve to refuse the program, got %s", status_str(st));
+}
+
+static void machine_aarch64(Elf64_Ehdr *eh, Elf64_Phdr *ph, int load)
+{
+    (void)ph, (void)load;
+    eh->e_machine = EM_AARCH64;
+}
+static void machine_386(Elf64_Ehdr *eh, Elf64_Phdr *ph, int load)
+{
+    (void)ph, (void)load;
+    eh->e_machine = EM_386;
+}
+static void type_rel(Elf64_Ehdr *eh, Elf64_Phdr *ph, int load)
+{
+    (void)ph, (void)load;
+    eh->e_type = ET_REL;
+}
+static void type_core(Elf64_Ehdr *eh, Elf64_Phdr *ph, int load)
+{
+    (void)ph, (void)load;
+    eh->e_type = ET_CORE;
+}
+static void phentsize_small(Elf64_Ehdr *eh, Elf64_Phdr *ph, int load)
+{
+    (void)ph, (void)load;
+    eh->e_phentsize = sizeof(Elf64_Phdr) - 8;
+}
+static void phnum_zero(Elf64_Ehdr *eh, Elf64_Phdr *ph, int load)
+{
+    (void)ph, (void)load;
+    eh->e_phnum = 0;
+}
+static void filesz_over_memsz(Elf64_Ehdr *eh, Elf64_Phdr *ph, int load)
+{
+    (void)eh;
+    ph[load].p_memsz = ph[load].p_filesz - 16; /* still inside the same page */
+}
+static void offset_misaligned(Elf64_Ehdr *eh, Elf64_Phdr *ph, int load)
+{
+    (void)eh;
+    ph[load].p_offset += 8; /* p_offset % 4096 != p_vaddr % 4096 */
+}
+
+static void test_elf_header(void)
+{
+    expect_enoexec("execve_machine_aarch64_enoexec", variant("aarch64", machine_aarch64));
+    expect_enoexec("execve_machine_i386_enoexec", variant("i386", machine_386));
+    expect_enoexec("execve_type_rel_enoexec", variant("rel", type_rel));
+    expect_enoexec("execve_type_core_enoexec", variant("core", type_core));
+}
+
+static void test_program_headers(void)
+{
+    expect_enoexec("execve_phentsize_wrong_enoexec",
+                   variant("phentsize", phentsize_small));
+    expect_enoexec("execve_phnum_zero_enoexec", variant("phnum0", phnum_zero));
+}
+
+static int all_zero(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i])
+            return 0;
+    return 1;
+}
+
+/* Checked first thing in main: the bss execve gave us is all zeros (p_memsz beyond
+ * p_filesz), right from its first bytes. */
+static int bss_was_zero;
+
+static void test_memsz(void)
+{
+    check("execve_bss_zeroed", bss_was_zero,
+          "expected this program's bss (after .data, to p_memsz) to start all zeros");
+    expect_not_run("execve_filesz_over_memsz_refused",
+                   variant("filesz", filesz_over_memsz));
+}
+
+static void test_segment_alignment(void)
+{
+    expect_not_run("execve_offset_vaddr_misaligned_refused",
+                   variant("misaligned", offset_misaligned));
 }
 
 static void test_efault(void)
@@ -242,16 +471,24 @@ static void test_success(void)
 
 static void cleanup(void)
 {
-    static const char *const files[] = {"noexec", "garbage", "empty", "truncated"};
+    static const char *const files[] = {"noexec",    "garbage", "empty",  "truncated",
+                                        "aarch64",   "i386",    "rel",    "core",
+                                        "phentsize", "phnum0",  "filesz", "misaligned"};
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++)
         unlink(in_tmp(files[i]));
     rmdir(tmpdir);
 }
 
+/* Parts (see test.h): lookup, format, elf, phdrs, memsz, align, e2big, efault,
+ * success. */
 int main(int argc, char **argv)
 {
-    (void)argc;
+    if (argc > 1 && strcmp(argv[1], RAN_ARG) == 0)
+        return RAN_STATUS; /* a broken copy of us that the kernel should have refused */
+    bss_was_zero =
+        all_zero(bss_first, sizeof bss_first) && all_zero(bss_big, sizeof bss_big);
     proctest_init(argv[0]);
+    test_parts(argc, argv);
     self = proctest_self;
     true_path = helper_path("true");
     argecho = helper_path("argecho");
@@ -260,11 +497,28 @@ int main(int argc, char **argv)
         fail("execve_setup", "mkdtemp: %s", strerrorname(errno));
         return test_done("t_execve");
     }
-    test_lookup_errors();
-    test_format_errors();
-    test_e2big();
-    test_efault();
-    test_success();
+    if (test_part("lookup"))
+        test_lookup_errors();
+    if (test_part("format"))
+        test_format_errors();
+    if ((test_part("elf") || test_part("phdrs") || test_part("memsz") ||
+         test_part("align")) &&
+        load_own_image() == 0) {
+        if (test_part("elf"))
+            test_elf_header();
+        if (test_part("phdrs"))
+            test_program_headers();
+        if (test_part("memsz"))
+            test_memsz();
+        if (test_part("align"))
+            test_segment_alignment();
+    }
+    if (test_part("e2big"))
+        test_e2big();
+    if (test_part("efault"))
+        test_efault();
+    if (test_part("success"))
+        test_success();
     cleanup();
     return test_done("t_execve");
 }

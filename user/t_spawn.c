@@ -177,18 +177,24 @@ static void test_args_special(void)
     echo_check("spawn_argv_envp_special_bytes", argv, envp);
 }
 
+/* Parts (see test.h): true, codes, missing, args. */
 int main(int argc, char **argv)
 {
-    (void)argc;
     proctest_init(argv[0]);
+    test_parts(argc, argv);
     argecho = helper_path("argecho");
-    test_true();
-    test_exit_codes();
-    test_missing();
-    test_args_simple();
-    test_args_empty_strings();
-    test_args_long();
-    test_args_many();
-    test_args_special();
+    if (test_part("true"))
+        test_true();
+    if (test_part("codes"))
+        test_exit_codes();
+    if (test_part("missing"))
+        test_missing();
+    if (test_part("args")) {
+        test_args_simple();
+        test_args_empty_strings();
+        test_args_long();
+        test_args_many();
+        test_args_special();
+    }
     return test_done("t_spawn");
 }
