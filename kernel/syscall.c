@@ -53,7 +53,7 @@ static const syscall_fn syscalls[NSYSCALLS] = {
 void syscall_dispatch(struct trapframe *tf)
 {
 /* LAB syscall: BEGIN */
-    uint64_t nr = tf->rax;
+    uint32_t nr = tf->rax; /* as Linux: the number is the low 32 bits of rax */
     long ret = -ENOSYS;
     if (nr < NSYSCALLS && syscalls[nr])
         ret = syscalls[nr](tf->rdi, tf->rsi, tf->rdx, tf->r10, tf->r8, tf->r9);
