@@ -57,9 +57,9 @@ syscall_return:
 
     POP_REGS
     /* Now rsp points at trapno; SYSRET takes rip from rcx and rflags from r11. */
-    movq 16(%rsp), %rcx             /* rip */
-    movq 32(%rsp), %r11             /* rflags */
-    movq 40(%rsp), %rsp             /* the user's stack: no kernel stack from here */
+    movq (TF_RIP - TF_TRAPNO)(%rsp), %rcx      /* rip */
+    movq (TF_RFLAGS - TF_TRAPNO)(%rsp), %r11   /* rflags */
+    movq (TF_RSP - TF_TRAPNO)(%rsp), %rsp      /* the user's stack: no kernel stack now */
 /* LAB percpu: BEGIN */
     swapgs                          /* GS back to the user's */
 /* LAB percpu: STUB

@@ -28,7 +28,7 @@ vectors_start:
 /* Stack on arrival: trapno, err, rip, cs, rflags, rsp, ss. */
 alltraps:
 /* LAB percpu: BEGIN */
-    testb $3, 24(%rsp)              /* came from user mode (CS's RPL is 3)? */
+    testb $3, (TF_CS - TF_TRAPNO)(%rsp)     /* came from user mode (CS's RPL is 3)? */
     jz 1f
     swapgs                          /* then GS still points at user data: switch */
     jmp 2f
@@ -37,7 +37,7 @@ alltraps:
      * already switched to the user's GS. */
     pushq %rax
     leaq trapret_iretq(%rip), %rax
-    cmpq %rax, 24(%rsp)             /* (the faulting rip, one push deeper) */
+    cmpq %rax, (TF_RIP - TF_TRAPNO + 8)(%rsp) /* the faulting rip, one push deeper */
     popq %rax
     jne 2f
     swapgs
@@ -57,9 +57,9 @@ LAB percpu: END */
 .globl trapret
 trapret:
     POP_REGS
-    addq $16, %rsp                  /* trapno and err */
+    addq $(TF_RIP - TF_TRAPNO), %rsp         /* trapno and err */
 /* LAB percpu: BEGIN */
-    testb $3, 8(%rsp)               /* going back to user mode? */
+    testb $3, (TF_CS - TF_RIP)(%rsp)        /* going back to user mode? */
     jz 3f
     cli                             /* no interrupt between swapgs and iretq */
     swapgs
