@@ -41,8 +41,8 @@ static void repair_gs(void)
 static void report_gs(void)
 {
     if (gs_repaired)
-        kprintf("  GS base was %lx, not this CPU's struct cpu: a swapgs is missing or one "
-                "too many (labs/2-percpu.md)\n",
+        kprintf("  GS base was %lx, not this CPU's struct cpu: the kernel ran with the "
+                "user's GS (a swapgs missing or one too many: labs/2-percpu.md)\n",
                 bad_gs_base);
 }
 
@@ -147,6 +147,9 @@ noreturn void panic_trap(struct trapframe *tf)
     kprintf("lark: panic on CPU %d: %s (vector %lu) in kernel mode, error code 0x%lx\n",
             mycpu()->id, trap_name(tf->trapno), tf->trapno, tf->err);
     report_gs();
+    if (tf->rflags & RFLAGS_TF)
+        kprintf("  rflags has TF set: the CPU is single-stepping the kernel (SFMASK should "
+                "clear it: labs/1-syscall.md)\n");
     uint64_t off;
     const char *fn = ksym_lookup(tf->rip, &off);
     kprintf("  rip %016lx (%s+0x%lx)  cr2 %016lx\n", tf->rip, fn ? fn : "?", fn ? off : 0,
