@@ -153,6 +153,18 @@ static long check_segment(const struct image *im, const struct elf64_phdr *ph)
 LAB execve: END */
 }
 
+/* The physical page of the boot image that holds bytes [off, off + PGSIZE) of ip,
+ * if those can be mapped as they are (a file of the image, at a page boundary);
+ * else 0. Read-only program text is mapped like this, not copied: fast, and every
+ * process running the program shares it (mm.c copies a page before any write). */
+static uint64_t image_page(struct inode *ip, uint64_t off)
+{
+    if (ip->kind != INODE_IMAGE_FILE || off % PGSIZE || off >= ALIGN_UP(ip->size, PGSIZE))
+        return 0;
+    uint64_t pa = v2p(ip->image_data + off);
+    return pa % PGSIZE ? 0 : pa;
+}
+
 /* Map the segment's pages and fill them as Linux's mmap of the file would: whole
  * pages of the file from the first page's start (bytes past the end of the file
  * read as zeros), but zeros after p_filesz when there is a bss. As with Linux's
@@ -181,6 +193,12 @@ static long load_segment(struct image *im, const struct elf64_phdr *ph)
     }
     for (uint64_t a = start; a < file_end; a += PGSIZE) {
         size_t n = MIN(file_end - a, PGSIZE);
+        uint64_t pa = (ph->p_flags & PF_W) || n < PGSIZE ? 0 : image_page(im->ip, off + (a - start));
+        if (pa) {
+            if ((err = mm_map_image_page(im->mm, a, pa)))
+                return err;
+            continue;
+        }
         void *dst = mm_kaddr(im->mm, a);
         if (!dst)
             return -ENOMEM;

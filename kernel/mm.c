@@ -16,6 +16,10 @@
 /* Software bits in user page table entries (bits 9..11 are ignored by the CPU). */
 #define PTE_PROTNONE (1UL << 9)  /* a PROT_NONE page: not present, frame kept */
 #define PTE_SHARED   (1UL << 10) /* the frame belongs to a struct shm, not to us */
+#define PTE_IMAGE    (1UL << 11) /* the frame is a page of the boot image (read-only
+                                  * program text mapped by execve): never freed,
+                                  * shared by fork, copied before it is written */
+#define PTE_NOT_OURS (PTE_SHARED | PTE_IMAGE)
 
 /* Does the entry hold a frame (present, or hidden by PROT_NONE)? */
 static bool pte_has_frame(pte_t pte)
@@ -147,10 +151,24 @@ static bool loaded_here(struct mm *mm)
     return here;
 }
 
+/* Replace a page of the boot image by a private copy, before anyone writes to it
+ * (the image is shared by every process running that program). */
+static void *own_page(struct mm *mm, uint64_t va, pte_t *pte)
+{
+    void *page = kalloc_nozero();
+    if (!page)
+        return 0;
+    memcpy(page, p2v(PTE_ADDR(*pte)), PGSIZE);
+    *pte = v2p(page) | (*pte & ~(PTE_ADDR_MASK | PTE_IMAGE));
+    if (loaded_here(mm))
+        invlpg(va);
+    return page;
+}
+
 static int unmap_one(struct mm *mm, uint64_t va, pte_t *pte, void *flush)
 {
     (void)mm;
-    if (!(*pte & PTE_SHARED))
+    if (!(*pte & PTE_NOT_OURS))
         kfree(p2v(PTE_ADDR(*pte)));
     *pte = 0;
     if (*(bool *)flush)
@@ -337,8 +355,9 @@ struct protect_arg {
 static int protect_one(struct mm *mm, uint64_t va, pte_t *pte, void *arg)
 {
     struct protect_arg *a = arg;
-    (void)mm;
-    *pte = PTE_ADDR(*pte) | (*pte & PTE_SHARED) | pte_flags(a->prot);
+    if ((a->prot & PROT_WRITE) && (*pte & PTE_IMAGE) && !own_page(mm, va, pte))
+        return -ENOMEM; /* a writable page of the image: it must be ours first */
+    *pte = PTE_ADDR(*pte) | (*pte & PTE_NOT_OURS) | pte_flags(a->prot);
     if (a->flush)
         invlpg(va);
     return 0;
@@ -371,8 +390,7 @@ int mm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot)
         a = piece.end;
     }
     struct protect_arg arg = {prot, loaded_here(mm)};
-    for_each_frame(mm, start, end, protect_one, &arg);
-    return 0;
+    return for_each_frame(mm, start, end, protect_one, &arg);
 }
 
 uint64_t mm_find_gap(struct mm *mm, uint64_t len)
@@ -442,7 +460,26 @@ void *mm_kaddr(struct mm *mm, uint64_t va)
     if (!v)
         return 0;
     char *page = fault_in(mm, v, ALIGN_DOWN(va, PGSIZE));
+    if (!page)
+        return 0;
+    pte_t *pte = vm_walk(mm->pml4, va, false);
+    if (*pte & PTE_IMAGE) /* the caller will write: not into the image */
+        page = own_page(mm, ALIGN_DOWN(va, PGSIZE), pte);
     return page ? page + va % PGSIZE : 0;
+}
+
+int mm_map_image_page(struct mm *mm, uint64_t va, uint64_t pa)
+{
+    struct vma *v = mm_find_vma(mm, va);
+    if (!v || (v->prot & PROT_WRITE) || v->shm || va % PGSIZE || pa % PGSIZE)
+        return -EINVAL;
+    pte_t *pte = vm_walk(mm->pml4, va, true);
+    if (!pte)
+        return -ENOMEM;
+    if (pte_has_frame(*pte) && !(*pte & PTE_NOT_OURS))
+        kfree(p2v(PTE_ADDR(*pte)));
+    *pte = pa | pte_flags(v->prot) | PTE_IMAGE;
+    return 0;
 }
 
 struct copy_arg {
@@ -454,6 +491,13 @@ static int copy_one(struct mm *src, uint64_t va, pte_t *pte, void *arg)
 {
     struct copy_arg *a = arg;
     (void)src;
+    if (*pte & PTE_IMAGE) { /* read-only program text: share it */
+        pte_t *dst = vm_walk(a->dst->pml4, va, true);
+        if (!dst)
+            return -ENOMEM;
+        *dst = *pte;
+        return 0;
+    }
     void *page = fault_in(a->dst, a->v, va);
     if (!page)
         return -ENOMEM;

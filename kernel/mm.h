@@ -71,5 +71,8 @@ int mm_fault(struct mm *mm, uint64_t addr, bool write, bool exec);
  * (exec uses it to fill a new address space that is not yet loaded). NULL if va is
  * outside every area. */
 void *mm_kaddr(struct mm *mm, uint64_t va);
+/* Map a page of the boot image (physical address pa) at va, in a read-only area:
+ * execve maps program text this way instead of copying it. */
+int mm_map_image_page(struct mm *mm, uint64_t va, uint64_t pa);
 /* Count of pages currently present in user space (for tests and ps). */
 uint64_t mm_resident_pages(struct mm *mm);
