@@ -222,7 +222,7 @@ compile_commands.json: Makefile
 
 .PHONY: format
 format:
-	clang-format -i kernel/*.c kernel/*.h user/*.c user/*.h mkfs/*.c
+	clang-format -i kernel/*.c kernel/*.h user/*.c user/*.h mkfs/*.c bench/*.c grade/*.c
 
 .PHONY: help
 help:

@@ -5,7 +5,7 @@
 #include "proc.h"
 #include "trap.h"
 
-#define DEFINE(sym, val) asm volatile("\n.ascii \"->" #sym " %c0\"" : : "i"(val))
+#define DEFINE(sym, val)          asm volatile("\n.ascii \"->" #sym " %c0\"" : : "i"(val))
 #define OFFSET(sym, type, member) DEFINE(sym, offsetof(type, member))
 
 void asm_offsets(void);

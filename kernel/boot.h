@@ -12,9 +12,9 @@ struct mem_range {
 struct boot_info {
     struct mem_range ram[MAX_MEM_RANGES]; /* usable RAM, as the firmware reported it */
     int nram;
-    uint64_t ram_top;            /* highest usable RAM address */
-    uint64_t fs_start, fs_end;   /* the root filesystem image (first module) */
-    uint64_t reserved_end;       /* end of the kernel, modules and boot data */
+    uint64_t ram_top;          /* highest usable RAM address */
+    uint64_t fs_start, fs_end; /* the root filesystem image (first module) */
+    uint64_t reserved_end;     /* end of the kernel, modules and boot data */
     char cmdline[CMDLINE_MAX];
 };
 

@@ -36,10 +36,10 @@ static int check_clone_flags(uint64_t flags)
         return -EINVAL;
     /* Valid, but not implemented here (listed in the README). Sharing an address
      * space is only supported while the parent sleeps: CLONE_VM needs CLONE_VFORK. */
-    const uint64_t unsupported = CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_PIDFD |
-                                 CLONE_THREAD | CLONE_NEWNS | CLONE_SYSVSEM |
-                                 CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC |
-                                 CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_PARENT;
+    const uint64_t unsupported =
+        CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_PIDFD | CLONE_THREAD |
+        CLONE_NEWNS | CLONE_SYSVSEM | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC |
+        CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_PARENT;
     if (flags & unsupported)
         return -EINVAL;
     if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
@@ -87,7 +87,7 @@ long sys_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64_t chi
     if (err)
         return err;
 
-/* LAB clone: BEGIN */
+    /* LAB clone: BEGIN */
     struct proc *child = proc_alloc(clone_trampoline);
     if (!child)
         return -EAGAIN;
@@ -131,20 +131,22 @@ long sys_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64_t chi
     if (flags & CLONE_VFORK)
         vfork_wait(child);
     return pid;
-/* LAB clone: STUB
+    /* LAB clone: STUB
     (void)newsp, (void)parent_tid, (void)child_tid, (void)tls, (void)parent;
     kprintf("lab clone: sys_clone() is not written yet (labs/3-clone.md)\n");
     return -ENOSYS;
 LAB clone: END */
 }
 
-long sys_fork(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_fork(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+              uint64_t a5)
 {
     (void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
     return sys_clone(SIGCHLD, 0, 0, 0, 0, 0);
 }
 
-long sys_vfork(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+long sys_vfork(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4,
+               uint64_t a5)
 {
     (void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5;
     return sys_clone(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0, 0);

@@ -2,7 +2,9 @@
 #pragma once
 #include "types.h"
 
-#define ELF_MAGIC "\x7f" "ELF"
+#define ELF_MAGIC                                                                        \
+    "\x7f"                                                                               \
+    "ELF"
 #define ELFCLASS64  2
 #define ELFDATA2LSB 1
 #define EV_CURRENT  1
@@ -10,13 +12,13 @@
 #define ET_DYN      3
 #define EM_X86_64   62
 
-#define PT_LOAD    1
-#define PT_INTERP  3
-#define PT_PHDR    6
+#define PT_LOAD      1
+#define PT_INTERP    3
+#define PT_PHDR      6
 #define PT_GNU_STACK 0x6474e551
-#define PF_X 1
-#define PF_W 2
-#define PF_R 4
+#define PF_X         1
+#define PF_W         2
+#define PF_R         4
 
 struct elf64_ehdr {
     unsigned char e_ident[16]; /* magic, class, data, version, ... */

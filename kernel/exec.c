@@ -31,7 +31,7 @@
 /* Where argv or envp come from: user memory (execve), or the kernel (init). */
 struct strings {
     bool kernel;
-    uint64_t ptrs; /* address of the NULL-terminated array of string pointers */
+    uint64_t ptrs;         /* address of the NULL-terminated array of string pointers */
     uint64_t count, bytes; /* measured by measure_strings() */
     bool empty_arg0;       /* argv was empty: pass one "" instead, as Linux does */
 };
@@ -40,7 +40,7 @@ struct strings {
 struct image {
     struct inode *ip;
     struct elf64_ehdr eh;
-    uint64_t bias;         /* added to every address: 0 for ET_EXEC */
+    uint64_t bias; /* added to every address: 0 for ET_EXEC */
     struct mm *mm;
     uint64_t entry, phdr_addr, sp;
     bool bad_segment; /* a PT_LOAD that can't be mapped: SIGSEGV after the commit */
@@ -74,7 +74,7 @@ static long read_headers(struct image *im)
     long err = read_file(im->ip, eh, 0, sizeof *eh);
     if (err)
         return err;
-/* LAB execve: BEGIN */
+    /* LAB execve: BEGIN */
     /* Linux checks the magic, the type and the machine, not the class, byte order
      * or version bytes of e_ident. */
     if (memcmp(eh->e_ident, ELF_MAGIC, 4) != 0 || eh->e_machine != EM_X86_64 ||
@@ -83,7 +83,7 @@ static long read_headers(struct image *im)
     if (eh->e_phentsize != sizeof(struct elf64_phdr) || eh->e_phnum == 0 ||
         eh->e_phnum * sizeof(struct elf64_phdr) > PHDRS_MAX)
         return -ENOEXEC;
-/* LAB execve: STUB
+    /* LAB execve: STUB
     if (memcmp(eh->e_ident, ELF_MAGIC, 4) != 0)
         return -ENOEXEC;
 LAB execve: END */
@@ -129,13 +129,14 @@ static long check_interp(struct image *im, const struct elf64_phdr *ph)
 
 static int segment_prot(const struct elf64_phdr *ph)
 {
-    return ((ph->p_flags & PF_R) ? PROT_READ : 0) | ((ph->p_flags & PF_W) ? PROT_WRITE : 0) |
+    return ((ph->p_flags & PF_R) ? PROT_READ : 0) |
+           ((ph->p_flags & PF_W) ? PROT_WRITE : 0) |
            ((ph->p_flags & PF_X) ? PROT_EXEC : 0);
 }
 
 static long check_segment(const struct image *im, const struct elf64_phdr *ph)
 {
-/* LAB execve: BEGIN */
+    /* LAB execve: BEGIN */
     uint64_t start = im->bias + ph->p_vaddr, end = start + ph->p_memsz;
     if (ph->p_filesz > ph->p_memsz)
         return -EINVAL;
@@ -147,7 +148,7 @@ static long check_segment(const struct image *im, const struct elf64_phdr *ph)
     if (ph->p_filesz && ph->p_offset > FILE_OFF_MAX - ph->p_filesz)
         return -EINVAL;
     return 0;
-/* LAB execve: STUB
+    /* LAB execve: STUB
     (void)im, (void)ph;
     return 0;
 LAB execve: END */
@@ -186,14 +187,17 @@ static long load_segment(struct image *im, const struct elf64_phdr *ph)
     uint64_t past_eof = off >= eof ? start : start + (eof - off);
     uint64_t file_pages_end = ALIGN_UP(va + ph->p_filesz, PGSIZE);
     if (past_eof < file_pages_end) {
-        err = mm_map_sigbus(im->mm, past_eof, file_pages_end - past_eof, segment_prot(ph));
+        err =
+            mm_map_sigbus(im->mm, past_eof, file_pages_end - past_eof, segment_prot(ph));
         if (err)
             return err;
         file_end = MIN(file_end, past_eof);
     }
     for (uint64_t a = start; a < file_end; a += PGSIZE) {
         size_t n = MIN(file_end - a, PGSIZE);
-        uint64_t pa = (ph->p_flags & PF_W) || n < PGSIZE ? 0 : image_page(im->ip, off + (a - start));
+        uint64_t pa = (ph->p_flags & PF_W) || n < PGSIZE
+                          ? 0
+                          : image_page(im->ip, off + (a - start));
         if (pa) {
             if ((err = mm_map_image_page(im->mm, a, pa)))
                 return err;
@@ -290,25 +294,26 @@ static long measure_strings(struct strings *s, uint64_t *total)
         long len = string_len(s, str, ARG_STRLEN_MAX);
         if (len < 0)
             return len;
-/* LAB execve: BEGIN */
+        /* LAB execve: BEGIN */
         if (len == ARG_STRLEN_MAX)
             return -E2BIG;
-/* LAB execve: STUB
+        /* LAB execve: STUB
 LAB execve: END */
         s->count++;
         s->bytes += len + 1;
         *total += len + 1 + sizeof(uint64_t);
-/* LAB execve: BEGIN */
+        /* LAB execve: BEGIN */
         if (*total > ARG_TOTAL_MAX)
             return -E2BIG;
-/* LAB execve: STUB
+        /* LAB execve: STUB
 LAB execve: END */
     }
 }
 
 /* Copy n bytes to user address va of the new address space (not yet loaded, so we
  * write through the kernel's direct map), from the kernel or the old user space. */
-static long put_bytes(struct mm *mm, uint64_t va, const void *src, size_t n, bool user_src)
+static long put_bytes(struct mm *mm, uint64_t va, const void *src, size_t n,
+                      bool user_src)
 {
     while (n > 0) {
         size_t chunk = MIN(n, PGSIZE - va % PGSIZE);
@@ -383,7 +388,8 @@ static long build_stack(struct image *im, const char *path, struct strings *argv
                         struct strings *envp)
 {
     struct mm *mm = im->mm;
-    long err = mm_map(mm, USER_STACK_TOP - USTACK_SIZE, USTACK_SIZE, PROT_READ | PROT_WRITE);
+    long err =
+        mm_map(mm, USER_STACK_TOP - USTACK_SIZE, USTACK_SIZE, PROT_READ | PROT_WRITE);
     if (err)
         return err;
     mm->stack_top = USER_STACK_TOP;
@@ -404,20 +410,33 @@ static long build_stack(struct image *im, const char *path, struct strings *argv
     uint64_t platform_at = random_at + 16;
     uint64_t execfn_at = platform_at + sizeof platform;
 
-/* LAB execve: BEGIN */
+    /* LAB execve: BEGIN */
     uint32_t a, b, c, d;
     cpuid(1, 0, &a, &b, &c, &d);
     uint64_t auxv[][2] = {
-        {AT_PHDR, im->phdr_addr}, {AT_PHENT, sizeof(struct elf64_phdr)},
-        {AT_PHNUM, im->eh.e_phnum}, {AT_PAGESZ, PGSIZE}, {AT_BASE, 0}, {AT_FLAGS, 0},
-        {AT_ENTRY, im->entry}, {AT_UID, 0}, {AT_EUID, 0}, {AT_GID, 0}, {AT_EGID, 0},
-        {AT_SECURE, 0}, {AT_HWCAP, d}, {AT_HWCAP2, 0}, {AT_CLKTCK, 100},
-        {AT_PLATFORM, platform_at}, {AT_RANDOM, random_at}, {AT_EXECFN, execfn_at},
+        {AT_PHDR, im->phdr_addr},
+        {AT_PHENT, sizeof(struct elf64_phdr)},
+        {AT_PHNUM, im->eh.e_phnum},
+        {AT_PAGESZ, PGSIZE},
+        {AT_BASE, 0},
+        {AT_FLAGS, 0},
+        {AT_ENTRY, im->entry},
+        {AT_UID, 0},
+        {AT_EUID, 0},
+        {AT_GID, 0},
+        {AT_EGID, 0},
+        {AT_SECURE, 0},
+        {AT_HWCAP, d},
+        {AT_HWCAP2, 0},
+        {AT_CLKTCK, 100},
+        {AT_PLATFORM, platform_at},
+        {AT_RANDOM, random_at},
+        {AT_EXECFN, execfn_at},
         {AT_NULL, 0},
     };
     uint64_t nwords = 1 + (argv->count + 1) + (envp->count + 1) + 2 * ARRAY_SIZE(auxv);
     uint64_t sp = ALIGN_DOWN(ALIGN_DOWN(strp, 16) - nwords * 8, 16);
-/* LAB execve: STUB
+    /* LAB execve: STUB
     // Only what musl cannot start without: the page size. And the stack pointer
     // is just below the pointers: what does the ABI say about its alignment?
     uint64_t auxv[][2] = {{AT_PAGESZ, PGSIZE}, {AT_NULL, 0}};
@@ -476,9 +495,9 @@ static void commit(struct proc *p, struct image *im, const char *path)
     im->mm = 0;
     mm_activate(p->mm);
 
-/* LAB execve: BEGIN */
+    /* LAB execve: BEGIN */
     files_close_cloexec(p);
-/* LAB execve: STUB
+    /* LAB execve: STUB
 LAB execve: END */
     reset_signals(p);
     set_name(p, path);
@@ -497,11 +516,11 @@ LAB execve: END */
     tf->ss = USER_DS;
     tf->trapno = T_SYSCALL;
 
-/* LAB execve: BEGIN */
+    /* LAB execve: BEGIN */
     acquire(&ptable_lock);
     vfork_release(p); /* the parent may run again: we no longer use its memory */
     release(&ptable_lock);
-/* LAB execve: STUB
+    /* LAB execve: STUB
 LAB execve: END */
 
     if (old)

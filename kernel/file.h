@@ -27,28 +27,29 @@ struct proc;
 enum file_type { FILE_INODE, FILE_PIPE };
 
 struct file {
-    int refs;               /* descriptors (in any process) that refer to it; atomic */
+    int refs; /* descriptors (in any process) that refer to it; atomic */
     enum file_type type;
-    int flags;              /* O_ACCMODE, O_APPEND, O_NONBLOCK: what F_GETFL reports */
-    struct sleeplock lock;  /* protects off */
+    int flags;             /* O_ACCMODE, O_APPEND, O_NONBLOCK: what F_GETFL reports */
+    struct sleeplock lock; /* protects off */
     uint64_t off;
-    struct inode *ip;       /* FILE_INODE */
-    struct pipe *pipe;      /* FILE_PIPE */
-    bool pipe_writer;       /* FILE_PIPE: which end */
-    char *text;             /* a /proc file's contents, made at open (one page) */
+    struct inode *ip;  /* FILE_INODE */
+    struct pipe *pipe; /* FILE_PIPE */
+    bool pipe_writer;  /* FILE_PIPE: which end */
+    char *text;        /* a /proc file's contents, made at open (one page) */
     size_t text_len;
 };
 
-struct file *file_alloc(void);  /* refs = 1, or NULL if the system table is full */
+struct file *file_alloc(void); /* refs = 1, or NULL if the system table is full */
 void file_get(struct file *f);
-void file_put(struct file *f);  /* closes it with the last reference */
+void file_put(struct file *f); /* closes it with the last reference */
 /* Open an inode as a file (access mode and flags already checked). */
 struct file *file_open_inode(struct inode *ip, int flags, long *err);
 ssize_t file_read(struct file *f, uint64_t ubuf, size_t n);
 ssize_t file_write(struct file *f, uint64_t ubuf, size_t n);
 
 /* Descriptor tables. */
-int fd_install(struct proc *p, struct file *f, int min_fd, bool cloexec); /* fd or -EMFILE */
+int fd_install(struct proc *p, struct file *f, int min_fd,
+               bool cloexec);                /* fd or -EMFILE */
 struct file *fd_get(struct proc *p, int fd); /* not referenced: valid while p runs */
 int fd_close(struct proc *p, int fd);
 void files_copy(struct proc *child, struct proc *parent); /* clone: share every file */

@@ -9,11 +9,11 @@
 #define PATH_MAX 4096
 
 /* st_mode bits (Linux values). */
-#define S_IFMT   0170000
-#define S_IFDIR  0040000
-#define S_IFCHR  0020000
-#define S_IFREG  0100000
-#define S_IFIFO  0010000
+#define S_IFMT     0170000
+#define S_IFDIR    0040000
+#define S_IFCHR    0020000
+#define S_IFREG    0100000
+#define S_IFIFO    0010000
 #define S_ISDIR(m) (((m)&S_IFMT) == S_IFDIR)
 #define S_ISREG(m) (((m)&S_IFMT) == S_IFREG)
 #define S_ISCHR(m) (((m)&S_IFMT) == S_IFCHR)
@@ -29,27 +29,27 @@ enum inode_kind {
 };
 
 struct inode {
-    int refs;                /* references from files, cwds and the tree (atomic) */
+    int refs; /* references from files, cwds and the tree (atomic) */
     enum inode_kind kind;
-    uint32_t mode;           /* S_IF* type and permission bits */
-    uint64_t ino;            /* unique number for stat */
+    uint32_t mode; /* S_IF* type and permission bits */
+    uint64_t ino;  /* unique number for stat */
     uint64_t size;
-    bool writable_fs;        /* may be changed (under /tmp) */
-    struct sleeplock lock;   /* serialises reads/writes of its contents */
+    bool writable_fs;      /* may be changed (under /tmp) */
+    struct sleeplock lock; /* serialises reads/writes of its contents */
     /* Directory tree links, protected by the file system's namespace lock. */
     char name[NAME_MAX + 1];
-    struct inode *parent;    /* for "..": the root is its own parent */
-    struct inode *children;  /* first entry, if a directory */
-    struct inode *next;      /* next entry in the parent directory */
-    bool unlinked;           /* removed from its directory, still open */
+    struct inode *parent;   /* for "..": the root is its own parent */
+    struct inode *children; /* first entry, if a directory */
+    struct inode *next;     /* next entry in the parent directory */
+    bool unlinked;          /* removed from its directory, still open */
     /* Contents. */
-    const uint8_t *image_data;   /* INODE_IMAGE_FILE */
-    uint8_t **pages;             /* INODE_MEM_FILE: page i holds bytes [i*4096, ...) */
-    uint64_t npages;             /* allocated length of pages[] */
+    const uint8_t *image_data; /* INODE_IMAGE_FILE */
+    uint8_t **pages;           /* INODE_MEM_FILE: page i holds bytes [i*4096, ...) */
+    uint64_t npages;           /* allocated length of pages[] */
     int (*proc_generate)(char *buf, size_t size); /* INODE_PROC: fill, return length */
 };
 
-void fs_init(void);                 /* build the tree from the boot image */
+void fs_init(void); /* build the tree from the boot image */
 void inode_get(struct inode *ip);
 void inode_put(struct inode *ip);
 struct inode *fs_root(void);

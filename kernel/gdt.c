@@ -9,14 +9,14 @@
 #define IST_STACK_BYTES 8192
 
 /* Descriptor bits: present, DPL, code/data, executable, writable, long mode. */
-#define SEG_P    (1UL << 47)
-#define SEG_DPL3 (3UL << 45)
-#define SEG_S    (1UL << 44)
-#define SEG_X    (1UL << 43)
-#define SEG_RW   (1UL << 41)
-#define SEG_L    (1UL << 53)
-#define SEG_DB   (1UL << 54)
-#define SEG_G    (1UL << 55)
+#define SEG_P     (1UL << 47)
+#define SEG_DPL3  (3UL << 45)
+#define SEG_S     (1UL << 44)
+#define SEG_X     (1UL << 43)
+#define SEG_RW    (1UL << 41)
+#define SEG_L     (1UL << 53)
+#define SEG_DB    (1UL << 54)
+#define SEG_G     (1UL << 55)
 #define SEG_LIMIT 0x000f00000000ffffUL
 
 struct gdt_desc {
@@ -29,14 +29,18 @@ void gdt_init(struct cpu *c)
     c->gdt[0] = 0;
     c->gdt[SEG_KCODE / 8] = SEG_P | SEG_S | SEG_X | SEG_RW | SEG_L | SEG_G | SEG_LIMIT;
     c->gdt[SEG_KDATA / 8] = SEG_P | SEG_S | SEG_RW | SEG_DB | SEG_G | SEG_LIMIT;
-    c->gdt[SEG_UCODE32 / 8] = SEG_P | SEG_DPL3 | SEG_S | SEG_X | SEG_RW | SEG_DB | SEG_G | SEG_LIMIT;
-    c->gdt[SEG_UDATA / 8] = SEG_P | SEG_DPL3 | SEG_S | SEG_RW | SEG_DB | SEG_G | SEG_LIMIT;
-    c->gdt[SEG_UCODE / 8] = SEG_P | SEG_DPL3 | SEG_S | SEG_X | SEG_RW | SEG_L | SEG_G | SEG_LIMIT;
+    c->gdt[SEG_UCODE32 / 8] =
+        SEG_P | SEG_DPL3 | SEG_S | SEG_X | SEG_RW | SEG_DB | SEG_G | SEG_LIMIT;
+    c->gdt[SEG_UDATA / 8] =
+        SEG_P | SEG_DPL3 | SEG_S | SEG_RW | SEG_DB | SEG_G | SEG_LIMIT;
+    c->gdt[SEG_UCODE / 8] =
+        SEG_P | SEG_DPL3 | SEG_S | SEG_X | SEG_RW | SEG_L | SEG_G | SEG_LIMIT;
 
     /* The TSS descriptor takes two slots: type 9 (available 64-bit TSS). */
     uint64_t base = (uint64_t)&c->tss, limit = sizeof c->tss - 1;
     c->gdt[SEG_TSS / 8] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (9UL << 40) |
-                          SEG_P | (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+                          SEG_P | (((limit >> 16) & 0xf) << 48) |
+                          (((base >> 24) & 0xff) << 56);
     c->gdt[SEG_TSS / 8 + 1] = base >> 32;
 
     c->tss.iopb = sizeof c->tss;

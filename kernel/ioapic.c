@@ -5,10 +5,10 @@
 #include "memlayout.h"
 #include "x86.h"
 
-#define IOREGSEL 0x00
-#define IOWIN    0x10
-#define REG_VER  0x01
-#define REG_TABLE 0x10 /* redirection entry n: registers 0x10 + 2n (low), +1 (high) */
+#define IOREGSEL       0x00
+#define IOWIN          0x10
+#define REG_VER        0x01
+#define REG_TABLE      0x10 /* redirection entry n: registers 0x10 + 2n (low), +1 (high) */
 #define RED_MASKED     (1 << 16)
 #define RED_LEVEL      (1 << 15)
 #define RED_ACTIVE_LOW (1 << 13)

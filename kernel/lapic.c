@@ -9,20 +9,20 @@
 #include "x86.h"
 
 /* Register offsets. */
-#define ID      0x020
-#define TPR     0x080
-#define EOI     0x0b0
-#define SVR     0x0f0
-#define ESR     0x280
-#define ICRLO   0x300
-#define ICRHI   0x310
-#define TIMER   0x320
-#define LINT0   0x350
-#define LINT1   0x360
-#define ERROR   0x370
-#define TICR    0x380
-#define TCCR    0x390
-#define TDCR    0x3e0
+#define ID    0x020
+#define TPR   0x080
+#define EOI   0x0b0
+#define SVR   0x0f0
+#define ESR   0x280
+#define ICRLO 0x300
+#define ICRHI 0x310
+#define TIMER 0x320
+#define LINT0 0x350
+#define LINT1 0x360
+#define ERROR 0x370
+#define TICR  0x380
+#define TCCR  0x390
+#define TDCR  0x3e0
 
 #define SVR_ENABLE     0x100
 #define LVT_MASKED     0x10000

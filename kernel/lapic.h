@@ -4,8 +4,8 @@
 
 extern uint64_t lapic_phys; /* from the MADT */
 
-void lapic_init(void);          /* on each CPU: enable, start the periodic timer */
-void lapic_calibrate(void);     /* once, on the boot CPU, before lapic_init */
+void lapic_init(void);      /* on each CPU: enable, start the periodic timer */
+void lapic_calibrate(void); /* once, on the boot CPU, before lapic_init */
 uint32_t lapic_id(void);
 void lapic_eoi(void);
 void lapic_send_ipi(uint32_t apic_id, int vector);

@@ -30,9 +30,9 @@
  * in its environment) and, after `--`, init's arguments. Double quotes group
  * words: -- /bin/echo "two words". */
 static struct {
-    bool quiet;                        /* no informational kernel messages */
-    const char *selftest;              /* selftest=NAME: run a kernel self-test */
-    char *argv[MAX_INIT_WORDS + 2];    /* init's argv, argv[0] = "/bin/init" */
+    bool quiet;                     /* no informational kernel messages */
+    const char *selftest;           /* selftest=NAME: run a kernel self-test */
+    char *argv[MAX_INIT_WORDS + 2]; /* init's argv, argv[0] = "/bin/init" */
     char *envp[MAX_INIT_WORDS + 1];
 } cmd;
 
@@ -94,7 +94,8 @@ __attribute__((noinline)) static void selftest_fault(void)
     *bad = 1;
 }
 
-static volatile uint64_t overflow_limit = ~0UL; /* keeps the compiler from seeing "forever" */
+static volatile uint64_t overflow_limit =
+    ~0UL; /* keeps the compiler from seeing "forever" */
 
 __attribute__((noinline)) static uint64_t selftest_overflow(uint64_t n)
 {

@@ -9,12 +9,12 @@
  */
 #pragma once
 
-#define KERNBASE   0xffffffff80000000UL /* virtual address of physical 0 for the image */
+#define KERNBASE   0xffffffff80000000UL  /* virtual address of physical 0 for the image */
 #define KERNLINK   (KERNBASE + 0x100000) /* where the kernel is linked */
-#define PHYSMAP    0xffff800000000000UL /* direct map of physical memory */
-#define KSTACKBASE 0xffffff0000000000UL /* kernel stacks with guard pages */
-#define USER_TOP   0x0000800000000000UL /* first address above user space */
-#define USER_MIN   0x1000UL             /* the zero page is never mapped */
+#define PHYSMAP    0xffff800000000000UL  /* direct map of physical memory */
+#define KSTACKBASE 0xffffff0000000000UL  /* kernel stacks with guard pages */
+#define USER_TOP   0x0000800000000000UL  /* first address above user space */
+#define USER_MIN   0x1000UL              /* the zero page is never mapped */
 
 #define AP_BOOT_PHYS 0x8000UL /* where the AP start-up code is copied (below 1 MiB) */
 

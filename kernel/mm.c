@@ -16,7 +16,8 @@
 /* Software bits in user page table entries (bits 9..11 are ignored by the CPU). */
 #define PTE_PROTNONE (1UL << 9)  /* a PROT_NONE page: not present, frame kept */
 #define PTE_SHARED   (1UL << 10) /* the frame belongs to a struct shm, not to us */
-#define PTE_IMAGE    (1UL << 11) /* the frame is a page of the boot image (read-only
+#define PTE_IMAGE                                                                        \
+    (1UL << 11) /* the frame is a page of the boot image (read-only
                                   * program text mapped by execve): never freed,
                                   * shared by fork, copied before it is written */
 #define PTE_NOT_OURS (PTE_SHARED | PTE_IMAGE)

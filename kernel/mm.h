@@ -29,8 +29,8 @@ struct shm {
 struct vma {
     uint64_t start, end; /* [start, end), page-aligned */
     int prot;
-    struct shm *shm;     /* MAP_SHARED: its pages; NULL for private memory */
-    uint64_t shm_pgoff;  /* page of shm that start maps */
+    struct shm *shm;    /* MAP_SHARED: its pages; NULL for private memory */
+    uint64_t shm_pgoff; /* page of shm that start maps */
 };
 
 struct mm {
@@ -44,7 +44,7 @@ struct mm {
 
 struct mm *mm_create(void);
 void mm_get(struct mm *mm);
-void mm_put(struct mm *mm); /* frees it with the last reference */
+void mm_put(struct mm *mm);         /* frees it with the last reference */
 struct mm *mm_copy(struct mm *src); /* for fork: a private copy of every page */
 /* Make mm the address space of this CPU (NULL: kernel only); see mm.c. */
 void mm_activate(struct mm *mm);

@@ -6,16 +6,16 @@
 #define HUGEPGSIZE (2UL * 1024 * 1024)
 
 /* Page table entry bits. */
-#define PTE_P   (1UL << 0)  /* present */
-#define PTE_W   (1UL << 1)  /* writable */
-#define PTE_U   (1UL << 2)  /* user accessible */
-#define PTE_PWT (1UL << 3)
-#define PTE_PCD (1UL << 4)  /* cache disable (device memory) */
-#define PTE_A   (1UL << 5)
-#define PTE_D   (1UL << 6)
-#define PTE_PS  (1UL << 7)  /* 2 MiB page (in a page directory entry) */
-#define PTE_G   (1UL << 8)  /* global: survives CR3 reloads (kernel only) */
-#define PTE_NX  (1UL << 63) /* no execute */
+#define PTE_P         (1UL << 0) /* present */
+#define PTE_W         (1UL << 1) /* writable */
+#define PTE_U         (1UL << 2) /* user accessible */
+#define PTE_PWT       (1UL << 3)
+#define PTE_PCD       (1UL << 4) /* cache disable (device memory) */
+#define PTE_A         (1UL << 5)
+#define PTE_D         (1UL << 6)
+#define PTE_PS        (1UL << 7)  /* 2 MiB page (in a page directory entry) */
+#define PTE_G         (1UL << 8)  /* global: survives CR3 reloads (kernel only) */
+#define PTE_NX        (1UL << 63) /* no execute */
 #define PTE_ADDR_MASK 0x000ffffffffff000UL
 
 #define PTE_ADDR(pte) ((pte)&PTE_ADDR_MASK)

@@ -7,9 +7,9 @@
 #include "string.h"
 
 #define MULTIBOOT_BOOTLOADER_MAGIC 0x2badb002
-#define MB_INFO_CMDLINE (1 << 2)
-#define MB_INFO_MODS    (1 << 3)
-#define MB_INFO_MMAP    (1 << 6)
+#define MB_INFO_CMDLINE            (1 << 2)
+#define MB_INFO_MODS               (1 << 3)
+#define MB_INFO_MMAP               (1 << 6)
 
 struct mb_info {
     uint32_t flags;
@@ -74,7 +74,8 @@ void multiboot_parse(uint32_t magic, uint64_t info_phys)
         off += e->size + sizeof e->size;
         if (e->type != 1 || boot_info.nram == MAX_MEM_RANGES)
             continue;
-        uint64_t start = ALIGN_UP(e->addr, PGSIZE), end = ALIGN_DOWN(e->addr + e->len, PGSIZE);
+        uint64_t start = ALIGN_UP(e->addr, PGSIZE),
+                 end = ALIGN_DOWN(e->addr + e->len, PGSIZE);
         if (end <= start)
             continue;
         boot_info.ram[boot_info.nram++] = (struct mem_range){start, end};

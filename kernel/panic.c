@@ -80,7 +80,8 @@ static void backtrace(uint64_t pc, uint64_t rbp)
     print_frame(0, pc);
     uint64_t last = pc;
     int depth = 1, repeats = 0;
-    for (int steps = 0; steps < 4096 && rbp >= 0xffff800000000000UL && rbp % 8 == 0; steps++) {
+    for (int steps = 0; steps < 4096 && rbp >= 0xffff800000000000UL && rbp % 8 == 0;
+         steps++) {
         uint64_t *frame = (uint64_t *)rbp;
         uint64_t ret = frame[1];
         if (ret < 0xffff800000000000UL)
@@ -148,22 +149,23 @@ noreturn void panic_trap(struct trapframe *tf)
             mycpu()->id, trap_name(tf->trapno), tf->trapno, tf->err);
     report_gs();
     if (tf->rflags & RFLAGS_TF)
-        kprintf("  rflags has TF set: the CPU is single-stepping the kernel (SFMASK should "
-                "clear it: labs/1-syscall.md)\n");
+        kprintf(
+            "  rflags has TF set: the CPU is single-stepping the kernel (SFMASK should "
+            "clear it: labs/1-syscall.md)\n");
     uint64_t off;
     const char *fn = ksym_lookup(tf->rip, &off);
     kprintf("  rip %016lx (%s+0x%lx)  cr2 %016lx\n", tf->rip, fn ? fn : "?", fn ? off : 0,
             read_cr2());
     if (tf->trapno == T_PGFLT)
         kprintf("  cause: %s\n", page_fault_cause(tf, read_cr2()));
-    kprintf("  rax %016lx  rbx %016lx  rcx %016lx  rdx %016lx\n", tf->rax, tf->rbx, tf->rcx,
-            tf->rdx);
-    kprintf("  rsi %016lx  rdi %016lx  rbp %016lx  rsp %016lx\n", tf->rsi, tf->rdi, tf->rbp,
-            tf->rsp);
+    kprintf("  rax %016lx  rbx %016lx  rcx %016lx  rdx %016lx\n", tf->rax, tf->rbx,
+            tf->rcx, tf->rdx);
+    kprintf("  rsi %016lx  rdi %016lx  rbp %016lx  rsp %016lx\n", tf->rsi, tf->rdi,
+            tf->rbp, tf->rsp);
     kprintf("  r8  %016lx  r9  %016lx  r10 %016lx  r11 %016lx\n", tf->r8, tf->r9, tf->r10,
             tf->r11);
-    kprintf("  r12 %016lx  r13 %016lx  r14 %016lx  r15 %016lx\n", tf->r12, tf->r13, tf->r14,
-            tf->r15);
+    kprintf("  r12 %016lx  r13 %016lx  r14 %016lx  r15 %016lx\n", tf->r12, tf->r13,
+            tf->r14, tf->r15);
     kprintf("  cs %lx  ss %lx  rflags %016lx  cr3 %016lx\n", tf->cs, tf->ss, tf->rflags,
             read_cr3());
     backtrace(tf->rip, tf->rbp);

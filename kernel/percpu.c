@@ -11,11 +11,11 @@ int ncpu;
  * the two on every crossing between user and kernel mode. */
 void percpu_init(struct cpu *c)
 {
-/* LAB percpu: BEGIN */
+    /* LAB percpu: BEGIN */
     c->self = c;
     wrmsr(MSR_GS_BASE, (uint64_t)c);
     wrmsr(MSR_KERNEL_GS_BASE, 0); /* user programs start with GS base 0 */
-/* LAB percpu: STUB
+    /* LAB percpu: STUB
     c->self = c;
     if (c->id == 0)
         kprintf("lab percpu: no per-CPU areas yet: CPU 0 only (labs/2-percpu.md)\n");

@@ -38,16 +38,16 @@ struct cpu {
     uint64_t user_rsp;
     struct proc *proc;
 
-    int id;                     /* index in cpus[], 0 = the boot CPU */
-    uint32_t apic_id;           /* local APIC ID */
-    volatile int started;       /* 1 once running; -1 if it stayed off (percpu_init) */
-    volatile bool idle;         /* halted in the scheduler, waiting for work */
-    int noff;                   /* depth of push_off() nesting */
-    int intena;                 /* were interrupts enabled before the first push_off? */
-    struct context *scheduler;  /* saved context of this CPU's scheduler loop */
-    struct mm *active_mm;       /* the address space in CR3 (we hold a reference) */
-    uint64_t sched_stack_top;   /* the scheduler's own stack */
-    uint64_t ticks;             /* timer interrupts taken on this CPU */
+    int id;                    /* index in cpus[], 0 = the boot CPU */
+    uint32_t apic_id;          /* local APIC ID */
+    volatile int started;      /* 1 once running; -1 if it stayed off (percpu_init) */
+    volatile bool idle;        /* halted in the scheduler, waiting for work */
+    int noff;                  /* depth of push_off() nesting */
+    int intena;                /* were interrupts enabled before the first push_off? */
+    struct context *scheduler; /* saved context of this CPU's scheduler loop */
+    struct mm *active_mm;      /* the address space in CR3 (we hold a reference) */
+    uint64_t sched_stack_top;  /* the scheduler's own stack */
+    uint64_t ticks;            /* timer interrupts taken on this CPU */
     uint64_t gdt[NGDT];
     struct tss tss;
 } __attribute__((aligned(64)));
@@ -56,18 +56,18 @@ extern struct cpu cpus[NCPU];
 extern int ncpu;
 
 void percpu_init(struct cpu *c);
-int cpus_online(void);     /* CPUs that started (after smp_start_aps) */
+int cpus_online(void); /* CPUs that started (after smp_start_aps) */
 uint64_t cpus_online_mask(void);
 
 /* The running CPU's struct cpu: one load through GS. Only meaningful while
  * preemption can't move us to another CPU (interrupts off, or a lock held). */
 static inline struct cpu *mycpu(void)
 {
-/* LAB percpu: BEGIN */
+    /* LAB percpu: BEGIN */
     struct cpu *c;
     asm volatile("mov %%gs:%c1, %0" : "=r"(c) : "i"(offsetof(struct cpu, self)));
     return c;
-/* LAB percpu: STUB
+    /* LAB percpu: STUB
     return &cpus[0];
 LAB percpu: END */
 }
@@ -75,11 +75,11 @@ LAB percpu: END */
 /* The running process (NULL when this CPU is in its scheduler). */
 static inline struct proc *myproc(void)
 {
-/* LAB percpu: BEGIN */
+    /* LAB percpu: BEGIN */
     struct proc *p;
     asm volatile("mov %%gs:%c1, %0" : "=r"(p) : "i"(offsetof(struct cpu, proc)));
     return p;
-/* LAB percpu: STUB
+    /* LAB percpu: STUB
     return cpus[0].proc;
 LAB percpu: END */
 }

@@ -306,7 +306,8 @@ noreturn void proc_exit(int wait_status)
     struct proc *p = myproc();
     if (p == initproc) {
         /* init's exit ends the machine: its status is the program's (see init.c). */
-        int code = (wait_status & 0x7f) ? 128 + (wait_status & 0x7f) : (wait_status >> 8) & 0xff;
+        int code =
+            (wait_status & 0x7f) ? 128 + (wait_status & 0x7f) : (wait_status >> 8) & 0xff;
         kprintf("lark: init exited with status %d\n", code);
         power_off(code);
     }
@@ -394,8 +395,8 @@ static bool default_terminates(int sig)
     case SIGWINCH:
     case SIGSTOP: /* stopping is not supported: treated as ignored */
     case SIGTSTP:
-    case 21:      /* SIGTTIN */
-    case 22:      /* SIGTTOU */
+    case 21: /* SIGTTIN */
+    case 22: /* SIGTTOU */
         return false;
     default:
         return true;
@@ -498,10 +499,10 @@ int proc_count_used(void)
 
 const char *signal_name(int sig)
 {
-    static const char *const names[] = {
-        0,         "SIGHUP",  "SIGINT",  "SIGQUIT", "SIGILL",  "SIGTRAP", "SIGABRT",
-        "SIGBUS",  "SIGFPE",  "SIGKILL", "SIGUSR1", "SIGSEGV", "SIGUSR2", "SIGPIPE",
-        "SIGALRM", "SIGTERM"};
+    static const char *const names[] = {0,         "SIGHUP",  "SIGINT",  "SIGQUIT",
+                                        "SIGILL",  "SIGTRAP", "SIGABRT", "SIGBUS",
+                                        "SIGFPE",  "SIGKILL", "SIGUSR1", "SIGSEGV",
+                                        "SIGUSR2", "SIGPIPE", "SIGALRM", "SIGTERM"};
     if (sig > 0 && sig < (int)ARRAY_SIZE(names))
         return names[sig];
     return "signal";

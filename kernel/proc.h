@@ -23,29 +23,29 @@ struct proc {
     enum procstate state;
     pid_t pid;
     struct proc *parent;
-    void *chan;             /* what it sleeps on, if SLEEPING */
-    bool interruptible;     /* its sleep ends when a fatal signal arrives */
-    int killed;             /* a signal that will end it at the next chance, or 0 */
-    int exit_status;        /* wait4 status, once ZOMBIE */
+    void *chan;                /* what it sleeps on, if SLEEPING */
+    bool interruptible;        /* its sleep ends when a fatal signal arrives */
+    int killed;                /* a signal that will end it at the next chance, or 0 */
+    int exit_status;           /* wait4 status, once ZOMBIE */
     struct proc *vfork_parent; /* the parent sleeping in vfork_wait, until released */
-    bool vfork_done;        /* the child has exec'd or exited (see vfork.c) */
-    struct proc *run_next;  /* run queue link */
-    int cpu;                /* the CPU it last ran on */
+    bool vfork_done;           /* the child has exec'd or exited (see vfork.c) */
+    struct proc *run_next;     /* run queue link */
+    int cpu;                   /* the CPU it last ran on */
 
     /* Private to the process itself (or to its creator before it first runs). */
     char name[16];
-    uint64_t kstack_top;    /* the top of its kernel stack (fixed per table slot) */
-    struct trapframe *tf;   /* user registers, at the top of the kernel stack */
+    uint64_t kstack_top;  /* the top of its kernel stack (fixed per table slot) */
+    struct trapframe *tf; /* user registers, at the top of the kernel stack */
     struct context *context;
-    struct mm *mm;          /* the user address space, shared under CLONE_VM */
+    struct mm *mm; /* the user address space, shared under CLONE_VM */
     struct file *files[NOFILE];
-    uint64_t cloexec;       /* bit fd set: close fd at execve (FD_CLOEXEC) */
+    uint64_t cloexec; /* bit fd set: close fd at execve (FD_CLOEXEC) */
     struct inode *cwd;
-    uint64_t fs_base;       /* the user's FS base (thread pointer), arch_prctl */
+    uint64_t fs_base; /* the user's FS base (thread pointer), arch_prctl */
     uint64_t clear_child_tid;
     struct k_sigaction sigactions[NSIG];
-    uint64_t sigmask;       /* blocked signals, bit sig-1 */
-    uint64_t sigpending;    /* blocked signals that arrived (protected by ptable_lock) */
+    uint64_t sigmask;    /* blocked signals, bit sig-1 */
+    uint64_t sigpending; /* blocked signals that arrived (protected by ptable_lock) */
     uint8_t fpu[512] __attribute__((aligned(16))); /* x87/SSE registers (fxsave) */
 };
 
@@ -97,12 +97,12 @@ void fpu_restore(struct proc *p);
 void swtch(struct context **old, struct context *new);
 
 /* wait4 options (Linux values). */
-#define WNOHANG    1
-#define WUNTRACED  2
-#define WCONTINUED 8
+#define WNOHANG     1
+#define WUNTRACED   2
+#define WCONTINUED  8
 #define __WNOTHREAD 0x20000000
-#define __WALL     0x40000000
-#define __WCLONE   0x80000000
+#define __WALL      0x40000000
+#define __WCLONE    0x80000000
 
 /* vfork.c: the vfork wait (lab 4). */
 void vfork_wait(struct proc *child);

@@ -12,7 +12,10 @@ struct spinlock {
     struct cpu *cpu; /* the holder, for the recursion check and panics */
 };
 
-#define SPINLOCK_INIT(n) { .locked = 0, .name = (n), .cpu = 0 }
+#define SPINLOCK_INIT(n)                                                                 \
+    {                                                                                    \
+        .locked = 0, .name = (n), .cpu = 0                                               \
+    }
 
 void initlock(struct spinlock *lk, const char *name);
 void acquire(struct spinlock *lk);

@@ -18,7 +18,7 @@
 #define MAP_FIXED_NOREPLACE 0x100000
 #define MMAP_MIN_ADDR       0x10000 /* as Linux's default vm.mmap_min_addr */
 
-#define ARGS6 uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5
+#define ARGS6       uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5
 #define IGNORE_ARGS (void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5
 
 static bool range_free(struct mm *mm, uint64_t start, uint64_t len)
@@ -55,7 +55,8 @@ long sys_mmap(ARGS6)
             return -ENOMEM;
         if (addr < MMAP_MIN_ADDR)
             return -EPERM;
-        if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) && !range_free(mm, addr, len))
+        if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) &&
+            !range_free(mm, addr, len))
             return -EEXIST;
     } else {
         /* A hint is taken if that range is free; otherwise we choose. */
@@ -66,7 +67,8 @@ long sys_mmap(ARGS6)
             return -ENOMEM;
     }
     /* Shared anonymous memory stays shared with children after fork. */
-    long err = type == MAP_PRIVATE ? mm_map(mm, addr, len, prot) : mm_map_shared(mm, addr, len, prot);
+    long err = type == MAP_PRIVATE ? mm_map(mm, addr, len, prot)
+                                   : mm_map_shared(mm, addr, len, prot);
     return err ? err : (long)addr;
 }
 

@@ -9,7 +9,7 @@
 #include "uaccess.h"
 #include "x86.h"
 
-#define ARGS6 uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5
+#define ARGS6       uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5
 #define IGNORE_ARGS (void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5
 
 long sys_getpid(ARGS6)
@@ -35,13 +35,41 @@ long sys_getppid(ARGS6)
 }
 
 /* Everyone is root; every process is in one session and process group, init's. */
-long sys_getuid(ARGS6) { IGNORE_ARGS; return 0; }
-long sys_geteuid(ARGS6) { IGNORE_ARGS; return 0; }
-long sys_getgid(ARGS6) { IGNORE_ARGS; return 0; }
-long sys_getegid(ARGS6) { IGNORE_ARGS; return 0; }
-long sys_getpgrp(ARGS6) { IGNORE_ARGS; return 1; }
-long sys_getsid(ARGS6) { IGNORE_ARGS; return 1; }
-long sys_setsid(ARGS6) { IGNORE_ARGS; return -EPERM; }
+long sys_getuid(ARGS6)
+{
+    IGNORE_ARGS;
+    return 0;
+}
+long sys_geteuid(ARGS6)
+{
+    IGNORE_ARGS;
+    return 0;
+}
+long sys_getgid(ARGS6)
+{
+    IGNORE_ARGS;
+    return 0;
+}
+long sys_getegid(ARGS6)
+{
+    IGNORE_ARGS;
+    return 0;
+}
+long sys_getpgrp(ARGS6)
+{
+    IGNORE_ARGS;
+    return 1;
+}
+long sys_getsid(ARGS6)
+{
+    IGNORE_ARGS;
+    return 1;
+}
+long sys_setsid(ARGS6)
+{
+    IGNORE_ARGS;
+    return -EPERM;
+}
 
 long sys_getpgid(ARGS6)
 {
@@ -127,7 +155,8 @@ long sys_uname(ARGS6)
     memset(&u, 0, sizeof u);
     strlcpy(u.sysname, "Lark", sizeof u.sysname);
     strlcpy(u.nodename, "lark", sizeof u.nodename);
-    strlcpy(u.release, "6.1.0-lark", sizeof u.release); /* musl checks nothing; tools might */
+    strlcpy(u.release, "6.1.0-lark",
+            sizeof u.release); /* musl checks nothing; tools might */
     strlcpy(u.version, "#1 SMP", sizeof u.version);
     strlcpy(u.machine, "x86_64", sizeof u.machine);
     return copy_to_user(a0, &u, sizeof u);

@@ -62,7 +62,8 @@ void time_init(void)
     int hour = bcd(cmos(0x04) & 0x7f, binary), day = bcd(cmos(0x07), binary);
     int mon = bcd(cmos(0x08), binary), year = 2000 + bcd(cmos(0x09), binary);
     int64_t days = days_from_civil(year, mon, day);
-    realtime_boot_ns = (uint64_t)((days * 86400 + hour * 3600 + min * 60 + sec)) * 1000000000;
+    realtime_boot_ns =
+        (uint64_t)((days * 86400 + hour * 3600 + min * 60 + sec)) * 1000000000;
 }
 
 uint64_t time_realtime_ns(void)

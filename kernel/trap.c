@@ -44,7 +44,8 @@ void idt_init(void)
 {
     for (int i = 0; i < 256; i++)
         set_gate(i, 0, 0);
-    set_gate(T_DBLFLT, 1, 0); /* a known-good stack, even if the kernel stack overflowed */
+    set_gate(T_DBLFLT, 1,
+             0); /* a known-good stack, even if the kernel stack overflowed */
     set_gate(T_NMI, 2, 0);
     set_gate(T_BRKPT, 0, 3); /* user code may execute int3 (and gets SIGTRAP) */
 }
@@ -60,12 +61,26 @@ void idt_load(void)
 
 const char *trap_name(uint64_t trapno)
 {
-    static const char *const names[] = {
-        "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range exceeded",
-        "invalid opcode", "device not available", "double fault", "coprocessor overrun",
-        "invalid TSS", "segment not present", "stack-segment fault",
-        "general protection fault", "page fault", "reserved", "x87 floating-point error",
-        "alignment check", "machine check", "SIMD floating-point error"};
+    static const char *const names[] = {"divide error",
+                                        "debug",
+                                        "NMI",
+                                        "breakpoint",
+                                        "overflow",
+                                        "bound range exceeded",
+                                        "invalid opcode",
+                                        "device not available",
+                                        "double fault",
+                                        "coprocessor overrun",
+                                        "invalid TSS",
+                                        "segment not present",
+                                        "stack-segment fault",
+                                        "general protection fault",
+                                        "page fault",
+                                        "reserved",
+                                        "x87 floating-point error",
+                                        "alignment check",
+                                        "machine check",
+                                        "SIMD floating-point error"};
     if (trapno < ARRAY_SIZE(names))
         return names[trapno];
     if (trapno == T_SYSCALL)
@@ -103,9 +118,10 @@ static void explain_disabled_syscall(struct trapframe *tf)
     uint8_t insn[2];
     if (tf->trapno == T_ILLOP && !(rdmsr(MSR_EFER) & EFER_SCE) &&
         copy_from_user(insn, tf->rip, 2) == 0 && insn[0] == 0x0f && insn[1] == 0x05)
-        kprintf("lark: %s[%d]: SYSCALL is not enabled (EFER.SCE = 0): see syscall_init(), "
-                "labs/1-syscall.md\n",
-                myproc()->name, myproc()->pid);
+        kprintf(
+            "lark: %s[%d]: SYSCALL is not enabled (EFER.SCE = 0): see syscall_init(), "
+            "labs/1-syscall.md\n",
+            myproc()->name, myproc()->pid);
 }
 
 static void device_interrupt(struct trapframe *tf)

@@ -2,6 +2,8 @@
  * the order of struct trapframe (trap.h): trapasm.S and syscall.S both use them,
  * so the two kinds of kernel entry cannot build different frames. */
 #pragma once
+/* (Assembler macros, not C: clang-format must leave them alone.) */
+/* clang-format off */
 
 /* Push rax first and r15 last: r15 ends up at the lowest address, as the first
  * field of struct trapframe. */
@@ -40,3 +42,4 @@
     popq %rbx
     popq %rax
 .endm
+    /* clang-format on */

@@ -3,13 +3,13 @@
 #include "x86.h"
 
 /* Register offsets from the base port. */
-#define RBR 0 /* receive buffer (read) */
-#define THR 0 /* transmit holding (write) */
-#define IER 1 /* interrupt enable */
-#define FCR 2 /* FIFO control */
-#define LCR 3 /* line control */
-#define MCR 4 /* modem control */
-#define LSR 5 /* line status */
+#define RBR            0 /* receive buffer (read) */
+#define THR            0 /* transmit holding (write) */
+#define IER            1 /* interrupt enable */
+#define FCR            2 /* FIFO control */
+#define LCR            3 /* line control */
+#define MCR            4 /* modem control */
+#define LSR            5 /* line status */
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY  0x20
 

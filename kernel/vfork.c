@@ -10,13 +10,13 @@
 /* The parent: sleep until the child releases us (or a fatal signal ends us). */
 void vfork_wait(struct proc *child)
 {
-/* LAB vfork: BEGIN */
+    /* LAB vfork: BEGIN */
     acquire(&ptable_lock);
     while (!child->vfork_done)
         if (sleep_intr(child, &ptable_lock) < 0)
             break;
     release(&ptable_lock);
-/* LAB vfork: STUB
+    /* LAB vfork: STUB
     static bool said;
     (void)child;
     if (!said)
@@ -29,13 +29,13 @@ LAB vfork: END */
  * held. Harmless for a child that was not created with CLONE_VFORK. */
 void vfork_release(struct proc *child)
 {
-/* LAB vfork: BEGIN */
+    /* LAB vfork: BEGIN */
     if (!child->vfork_parent)
         return;
     child->vfork_done = true;
     child->vfork_parent = 0;
     wakeup_locked(child);
-/* LAB vfork: STUB
+    /* LAB vfork: STUB
     (void)child;
 LAB vfork: END */
 }

@@ -166,22 +166,22 @@ static inline void clac(void)
 #define RFLAGS_NT   (1UL << 14)
 #define RFLAGS_AC   (1UL << 18)
 
-#define CR0_WP (1UL << 16)
-#define CR4_PGE  (1UL << 7)
-#define CR4_OSFXSR (1UL << 9)
+#define CR0_WP         (1UL << 16)
+#define CR4_PGE        (1UL << 7)
+#define CR4_OSFXSR     (1UL << 9)
 #define CR4_OSXMMEXCPT (1UL << 10)
-#define CR4_FSGSBASE (1UL << 16)
-#define CR4_SMEP (1UL << 20)
-#define CR4_SMAP (1UL << 21)
+#define CR4_FSGSBASE   (1UL << 16)
+#define CR4_SMEP       (1UL << 20)
+#define CR4_SMAP       (1UL << 21)
 
-#define MSR_EFER         0xc0000080
-#define MSR_STAR         0xc0000081
-#define MSR_LSTAR        0xc0000082
-#define MSR_SFMASK       0xc0000084
-#define MSR_FS_BASE      0xc0000100
-#define MSR_GS_BASE      0xc0000101
+#define MSR_EFER           0xc0000080
+#define MSR_STAR           0xc0000081
+#define MSR_LSTAR          0xc0000082
+#define MSR_SFMASK         0xc0000084
+#define MSR_FS_BASE        0xc0000100
+#define MSR_GS_BASE        0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
-#define MSR_APIC_BASE    0x1b
-#define EFER_SCE (1UL << 0)
-#define EFER_LME (1UL << 8)
-#define EFER_NXE (1UL << 11)
+#define MSR_APIC_BASE      0x1b
+#define EFER_SCE           (1UL << 0)
+#define EFER_LME           (1UL << 8)
+#define EFER_NXE           (1UL << 11)

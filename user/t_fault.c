@@ -168,7 +168,8 @@ static const struct fault {
     /* Hardware raises #SS here (Linux: SIGBUS), but QEMU's emulator raises #GP for
      * every non-canonical address (Linux in QEMU: SIGSEGV). Either signal shows the
      * kernel turned the CPU's exception into the right one. */
-    {"fault_noncanonical_stack_segment_sigbus", read_noncanonical_via_rbp, SIGBUS, SIGSEGV},
+    {"fault_noncanonical_stack_segment_sigbus", read_noncanonical_via_rbp, SIGBUS,
+     SIGSEGV},
     {"fault_jump_noncanonical_sigsegv", jump_noncanonical, SIGSEGV, 0},
     {"fault_jump_kernel_address_sigsegv", jump_kernel, SIGSEGV, 0},
     {"fault_ud2_sigill", undefined_instruction, SIGILL, 0},

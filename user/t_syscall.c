@@ -208,7 +208,8 @@ int main(void)
     probe("syscall_enosys", 1000, -ENOSYS);
     test_unknown_numbers();
     /* Linux takes the number from the low 32 bits of rax: bits above are ignored. */
-    check_long("syscall_number_is_low_32_bits", raw_syscall1((1UL << 32) | SYS_getpid, 0), pid);
+    check_long("syscall_number_is_low_32_bits", raw_syscall1((1UL << 32) | SYS_getpid, 0),
+               pid);
     test_six_arguments();
     test_fourth_argument();
     return test_done("t_syscall");

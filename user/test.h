@@ -12,18 +12,50 @@
 /* The symbolic name of an errno value, for failure messages. */
 static inline const char *strerrorname(int e)
 {
-    static const struct { int num; const char *name; } names[] = {
-        {0, "0"},           {EPERM, "EPERM"},     {ENOENT, "ENOENT"},   {ESRCH, "ESRCH"},
-        {EINTR, "EINTR"},   {EIO, "EIO"},         {ENXIO, "ENXIO"},     {E2BIG, "E2BIG"},
-        {ENOEXEC, "ENOEXEC"}, {EBADF, "EBADF"},   {ECHILD, "ECHILD"},   {EAGAIN, "EAGAIN"},
-        {ENOMEM, "ENOMEM"}, {EACCES, "EACCES"},   {EFAULT, "EFAULT"},   {EBUSY, "EBUSY"},
-        {EEXIST, "EEXIST"}, {EXDEV, "EXDEV"},     {ENODEV, "ENODEV"},   {ENOTDIR, "ENOTDIR"},
-        {EISDIR, "EISDIR"}, {EINVAL, "EINVAL"},   {ENFILE, "ENFILE"},   {EMFILE, "EMFILE"},
-        {ENOTTY, "ENOTTY"}, {ETXTBSY, "ETXTBSY"}, {EFBIG, "EFBIG"},     {ENOSPC, "ENOSPC"},
-        {ESPIPE, "ESPIPE"}, {EROFS, "EROFS"},     {EMLINK, "EMLINK"},   {EPIPE, "EPIPE"},
-        {EDOM, "EDOM"},     {ERANGE, "ERANGE"},   {ENAMETOOLONG, "ENAMETOOLONG"},
-        {ENOSYS, "ENOSYS"}, {ENOTEMPTY, "ENOTEMPTY"}, {ELOOP, "ELOOP"},
-        {EOVERFLOW, "EOVERFLOW"}, {ENOTSUP, "ENOTSUP"},
+    static const struct {
+        int num;
+        const char *name;
+    } names[] = {
+        {0, "0"},
+        {EPERM, "EPERM"},
+        {ENOENT, "ENOENT"},
+        {ESRCH, "ESRCH"},
+        {EINTR, "EINTR"},
+        {EIO, "EIO"},
+        {ENXIO, "ENXIO"},
+        {E2BIG, "E2BIG"},
+        {ENOEXEC, "ENOEXEC"},
+        {EBADF, "EBADF"},
+        {ECHILD, "ECHILD"},
+        {EAGAIN, "EAGAIN"},
+        {ENOMEM, "ENOMEM"},
+        {EACCES, "EACCES"},
+        {EFAULT, "EFAULT"},
+        {EBUSY, "EBUSY"},
+        {EEXIST, "EEXIST"},
+        {EXDEV, "EXDEV"},
+        {ENODEV, "ENODEV"},
+        {ENOTDIR, "ENOTDIR"},
+        {EISDIR, "EISDIR"},
+        {EINVAL, "EINVAL"},
+        {ENFILE, "ENFILE"},
+        {EMFILE, "EMFILE"},
+        {ENOTTY, "ENOTTY"},
+        {ETXTBSY, "ETXTBSY"},
+        {EFBIG, "EFBIG"},
+        {ENOSPC, "ENOSPC"},
+        {ESPIPE, "ESPIPE"},
+        {EROFS, "EROFS"},
+        {EMLINK, "EMLINK"},
+        {EPIPE, "EPIPE"},
+        {EDOM, "EDOM"},
+        {ERANGE, "ERANGE"},
+        {ENAMETOOLONG, "ENAMETOOLONG"},
+        {ENOSYS, "ENOSYS"},
+        {ENOTEMPTY, "ENOTEMPTY"},
+        {ELOOP, "ELOOP"},
+        {EOVERFLOW, "EOVERFLOW"},
+        {ENOTSUP, "ENOTSUP"},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (names[i].num == e)
@@ -70,7 +102,8 @@ static inline void pass(const char *name)
 }
 
 /* fail("name", "expected %d, got %d", a, b) */
-static void fail(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(const char *name, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static inline void fail(const char *name, const char *fmt, ...)
 {
     char why[400];
