@@ -87,6 +87,11 @@ struct trapframe;
 void syscall_dispatch(struct trapframe *tf);
 void syscall_init(void); /* program the SYSCALL MSRs on this CPU */
 
+/* How the sys_* functions are written: all six arguments, named a0..a5, and a way
+ * to say that the unused ones are unused. */
+#define ARGS6       uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5
+#define IGNORE_ARGS (void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5
+
 #define SYSCALL_DECL(name)                                                               \
     long sys_##name(uint64_t, uint64_t, uint64_t, uint64_t, uint64_t, uint64_t)
 

@@ -13,8 +13,6 @@
 #include "time.h"
 #include "uaccess.h"
 
-#define ARGS6       uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5
-#define IGNORE_ARGS (void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5
 
 /* Linux's values for flags this file handles. */
 #define AT_SYMLINK_NOFOLLOW 0x100

@@ -18,8 +18,6 @@
 #define MAP_FIXED_NOREPLACE 0x100000
 #define MMAP_MIN_ADDR       0x10000 /* as Linux's default vm.mmap_min_addr */
 
-#define ARGS6       uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5
-#define IGNORE_ARGS (void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5
 
 static bool range_free(struct mm *mm, uint64_t start, uint64_t len)
 {

@@ -9,8 +9,6 @@
 #include "uaccess.h"
 #include "x86.h"
 
-#define ARGS6       uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5
-#define IGNORE_ARGS (void)a0, (void)a1, (void)a2, (void)a3, (void)a4, (void)a5
 
 long sys_getpid(ARGS6)
 {

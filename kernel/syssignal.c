@@ -6,7 +6,6 @@
 #include "syscall.h"
 #include "uaccess.h"
 
-#define ARGS6       uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5
 #define UNBLOCKABLE ((1UL << (SIGKILL - 1)) | (1UL << (SIGSTOP - 1)))
 
 /* rt_sigaction(sig, act, oldact, sigsetsize) */

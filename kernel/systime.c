@@ -6,7 +6,6 @@
 #include "time.h"
 #include "uaccess.h"
 
-#define ARGS6           uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5
 #define CLOCK_REALTIME  0
 #define CLOCK_MONOTONIC 1
 #define CLOCK_BOOTTIME  7
