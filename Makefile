@@ -187,7 +187,7 @@ endif
 .PHONY: qemu-gdb gdb
 qemu-gdb: all $(if $(PROG),build/run.img)
 	@if { command -v ss >/dev/null 2>&1 && ss -ltn 2>/dev/null || netstat -an 2>/dev/null; } \
-		| grep -q "[:.]$(GDBPORT)[[:space:]].*LISTEN\|[:.]$(GDBPORT)[[:space:]]*$$"; then \
+		| grep -Eq "[:.]$(GDBPORT)[[:space:]].*LISTEN|[:.]$(GDBPORT)[[:space:]]*$$"; then \
 		echo "gdb port $(GDBPORT) is already in use: is another 'make qemu-gdb' running?" >&2; exit 1; fi
 	@echo "build/gdb-connect.gdb: target remote localhost:$(GDBPORT)"
 	@echo "target remote localhost:$(GDBPORT)" > build/gdb-connect.gdb

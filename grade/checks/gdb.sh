@@ -30,7 +30,7 @@ done
 # program takes it before QEMU does, QEMU fails to start (reported below).
 port_in_use() {
     { ss -ltn 2> /dev/null || netstat -an 2> /dev/null; } |
-        grep -q "[:.]$1[[:space:]].*LISTEN\|[:.]$1[[:space:]]*\$"
+        grep -Eq "[:.]$1[[:space:]].*LISTEN|[:.]$1[[:space:]]*\$"
 }
 port=$(($(id -u) % 100 * 200 + 40000 + $$ % 200))
 tries=0
@@ -233,7 +233,7 @@ for s in $stops; do
         continue
     fi
     missed=$s
-    if grep -qi "address already in use\|available port" "$dir/boot.err"; then
+    if grep -Eqi "address already in use|available port" "$dir/boot.err"; then
         fail "gdb_stop_$s" "QEMU could not listen on port $port (taken): run it again"
     elif [ -f "$dir/timeout" ]; then
         fail "gdb_stop_$s" "not reached within $(cat "$dir/timeout")"
