@@ -186,8 +186,8 @@ endif
 
 .PHONY: qemu-gdb gdb
 qemu-gdb: all $(if $(PROG),build/run.img)
-	@if { command -v ss >/dev/null 2>&1 && ss -ltn 2>/dev/null || netstat -an 2>/dev/null; } \
-		| grep -Eq "[:.]$(GDBPORT)[[:space:]].*LISTEN|[:.]$(GDBPORT)[[:space:]]*$$"; then \
+	@if { ss -ltn 2>/dev/null || netstat -an 2>/dev/null | grep LISTEN; } \
+		| grep -Eq "[:.]$(GDBPORT)([[:space:]]|$$)"; then \
 		echo "gdb port $(GDBPORT) is already in use: is another 'make qemu-gdb' running?" >&2; exit 1; fi
 	@echo "build/gdb-connect.gdb: target remote localhost:$(GDBPORT)"
 	@echo "target remote localhost:$(GDBPORT)" > build/gdb-connect.gdb

@@ -29,8 +29,9 @@ done
 # user) rarely pick the same one; then the first free one from there. If another
 # program takes it before QEMU does, QEMU fails to start (reported below).
 port_in_use() {
-    { ss -ltn 2> /dev/null || netstat -an 2> /dev/null; } |
-        grep -Eq "[:.]$1[[:space:]].*LISTEN|[:.]$1[[:space:]]*\$"
+    # ss -ltn lists only listening sockets; netstat -an (macOS) lists all: keep LISTEN.
+    { ss -ltn 2> /dev/null || netstat -an 2> /dev/null | grep LISTEN; } |
+        grep -Eq "[:.]$1([[:space:]]|\$)"
 }
 port=$(($(id -u) % 100 * 200 + 40000 + $$ % 200))
 tries=0
