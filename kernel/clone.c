@@ -6,6 +6,7 @@
 #include "errno.h"
 #include "file.h"
 #include "fs.h"
+#include "memlayout.h"
 #include "mm.h"
 #include "printf.h"
 #include "proc.h"
@@ -46,8 +47,6 @@ static int check_clone_flags(uint64_t flags)
         return -EINVAL;
     if ((flags & CSIGNAL) > NSIG)
         return -EINVAL;
-    if (flags >> 32)
-        return -EINVAL; /* clone's flags are 32 bits; higher ones are clone3's */
     return 0;
 }
 
@@ -83,9 +82,13 @@ long sys_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64_t chi
 {
     (void)unused;
     struct proc *parent = myproc();
+    flags =
+        (uint32_t)flags; /* as Linux: clone ignores the upper bits (clone3 has them) */
     int err = check_clone_flags(flags);
     if (err)
         return err;
+    if ((flags & CLONE_SETTLS) && tls >= USER_TOP)
+        return -EPERM; /* as arch_prctl: the FS base must be a user address */
 
     /* LAB clone: BEGIN */
     struct proc *child = proc_alloc(clone_trampoline);
@@ -113,11 +116,17 @@ long sys_clone(uint64_t flags, uint64_t newsp, uint64_t parent_tid, uint64_t chi
     if (flags & CLONE_PARENT_SETTID)
         copy_to_user(parent_tid, &pid, sizeof pid); /* Linux ignores a fault here too */
     if (flags & CLONE_CHILD_SETTID) {
-        /* The child's memory: the same as ours under CLONE_VM, else its copy. */
-        void *dst = mm_kaddr(child->mm, child_tid);
-        if (dst && child_tid % 4 == 0)
-            memcpy(dst, &pid, sizeof pid);
+        /* The child's memory: the same as ours under CLONE_VM, else its copy. As
+         * Linux's put_user, a location the child may not write is skipped. */
+        for (size_t i = 0; i < sizeof pid; i++) { /* byte by byte: it may cross a page */
+            struct vma *v = mm_find_vma(child->mm, child_tid + i);
+            uint8_t *dst =
+                v && (v->prot & PROT_WRITE) ? mm_kaddr(child->mm, child_tid + i) : 0;
+            if (dst)
+                *dst = ((uint8_t *)&pid)[i];
+        }
     }
+    child->exit_signal = flags & CSIGNAL; /* sent to us when it exits */
     if (flags & CLONE_CHILD_CLEARTID)
         child->clear_child_tid = child_tid;
 

@@ -1,7 +1,8 @@
-/* console.c: the console on COM1. Output: kernel messages and user writes, each
- * written whole under one lock, so lines from different CPUs never mix. Input: the
- * UART interrupt feeds a line editor (backspace, ^U kills the line, ^D is end of
- * file); readers sleep until a whole line is ready. */
+/* console.c: the console on COM1. Output: each kernel message is written whole
+ * under one lock, starting on a new line, so messages from different CPUs never
+ * mix (file.c makes each user write() call whole too). Input: the UART interrupt
+ * feeds a line editor (backspace, ^U kills the line, ^D is end of file); readers
+ * sleep until a whole line is ready. */
 #include "console.h"
 #include "errno.h"
 #include "proc.h"

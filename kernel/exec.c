@@ -172,6 +172,8 @@ static uint64_t image_page(struct inode *ip, uint64_t off)
  * MAP_FIXED, a segment replaces whatever an earlier one mapped in its pages. */
 static long load_segment(struct image *im, const struct elf64_phdr *ph)
 {
+    if (ph->p_memsz == 0)
+        return 0; /* an empty segment maps nothing (Linux runs such programs) */
     uint64_t va = im->bias + ph->p_vaddr;
     uint64_t start = ALIGN_DOWN(va, PGSIZE), end = ALIGN_UP(va + ph->p_memsz, PGSIZE);
     long err = mm_map(im->mm, start, end - start, segment_prot(ph));

@@ -139,11 +139,18 @@ static ssize_t console_read_user(uint64_t ubuf, size_t n)
     return got;
 }
 
+/* One write() (or writev()) to the console comes out whole, as on a terminal:
+ * writers take turns for a whole call, not for each chunk of it. */
+static struct sleeplock console_wlock = {.lk = SPINLOCK_INIT("console write")};
+
+/* Called with console_wlock held. */
 static ssize_t console_write_user(uint64_t ubuf, size_t n)
 {
     char buf[BOUNCE_SIZE];
     size_t done = 0;
     while (done < n) {
+        if (proc_killed(myproc())) /* a huge write must not outlive SIGKILL */
+            return done ? (ssize_t)done : -EINTR;
         size_t chunk = MIN(n - done, sizeof buf);
         if (copy_from_user(buf, ubuf + done, chunk))
             return done ? (ssize_t)done : -EFAULT;
@@ -151,6 +158,14 @@ static ssize_t console_write_user(uint64_t ubuf, size_t n)
         done += chunk;
     }
     return done;
+}
+
+static ssize_t console_write_locked(uint64_t ubuf, size_t n)
+{
+    acquiresleep(&console_wlock);
+    ssize_t r = console_write_user(ubuf, n);
+    releasesleep(&console_wlock);
+    return r;
 }
 
 /* Read a /proc file's text at off. */
@@ -204,7 +219,7 @@ ssize_t file_write(struct file *f, uint64_t ubuf, size_t n)
         return pipe_write(f->pipe, ubuf, n, f->flags & O_NONBLOCK);
     switch (f->ip->kind) {
     case INODE_CONSOLE:
-        return console_write_user(ubuf, n);
+        return console_write_locked(ubuf, n);
     case INODE_NULL:
         return n;
     case INODE_MEM_FILE:
@@ -314,12 +329,12 @@ static ssize_t read_more(struct file *f, uint64_t ubuf, size_t n)
 
 ssize_t file_readv(struct file *f, uint64_t uiov, int cnt)
 {
+    if (!file_readable(f)) /* as Linux: the descriptor before the vector */
+        return -EBADF;
     uint64_t total;
     long err = iov_check(uiov, cnt, &total);
     if (err)
         return err;
-    if (!file_readable(f))
-        return -EBADF;
     size_t done = 0;
     for (int i = 0; i < cnt; i++) {
         struct iovec iov;
@@ -362,29 +377,40 @@ static ssize_t pipe_writev_atomic(struct file *f, uint64_t uiov, int cnt, size_t
 
 ssize_t file_writev(struct file *f, uint64_t uiov, int cnt)
 {
+    if (!file_writable(f)) /* as Linux: the descriptor before the vector */
+        return -EBADF;
     uint64_t total;
     long err = iov_check(uiov, cnt, &total);
     if (err)
         return err;
-    if (!file_writable(f))
-        return -EBADF;
     if (f->type == FILE_PIPE && total <= PIPE_BUF)
         return pipe_writev_atomic(f, uiov, cnt, total);
+    /* The console: one call comes out whole, all its pieces together. */
+    bool console = f->type == FILE_INODE && f->ip->kind == INODE_CONSOLE;
+    if (console)
+        acquiresleep(&console_wlock);
     size_t done = 0;
     for (int i = 0; i < cnt; i++) {
         struct iovec iov;
-        if (copy_from_user(&iov, uiov + i * sizeof iov, sizeof iov))
-            return done ? (ssize_t)done : -EFAULT;
+        if (copy_from_user(&iov, uiov + i * sizeof iov, sizeof iov)) {
+            err = -EFAULT;
+            break;
+        }
         if (iov.len == 0)
             continue;
-        ssize_t r = file_write(f, iov.base, iov.len);
-        if (r < 0)
-            return done ? (ssize_t)done : r;
+        ssize_t r = console ? console_write_user(iov.base, iov.len)
+                            : file_write(f, iov.base, iov.len);
+        if (r < 0) {
+            err = r;
+            break;
+        }
         done += r;
         if ((size_t)r < iov.len)
             break;
     }
-    return done;
+    if (console)
+        releasesleep(&console_wlock);
+    return done ? (ssize_t)done : err;
 }
 
 /* --- descriptor tables -------------------------------------------------------------

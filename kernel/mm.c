@@ -1,7 +1,9 @@
 /* mm.c: user address spaces: areas (VMAs), demand-zero pages, shared anonymous
  * memory, fork's copy, and freeing. Only one process runs in an mm at a time
  * (CLONE_VM is only accepted with CLONE_VFORK, whose parent sleeps), so an mm
- * needs no lock of its own. */
+ * needs no lock of its own. TLB entries: a change flushes this CPU's entries (the
+ * only CPU running the mm); another CPU that ran it earlier may still hold old
+ * ones, so mm_activate reloads CR3 when an mm comes back from another CPU. */
 #include "mm.h"
 #include "errno.h"
 #include "kalloc.h"
@@ -88,6 +90,7 @@ struct mm *mm_create(void)
     /* The kernel half is the same everywhere: share its top-level entries. */
     memcpy(&mm->pml4[256], &kernel_pml4[256], 256 * sizeof(pte_t));
     mm->refs = 1;
+    mm->last_cpu = -1;
     return mm;
 }
 
@@ -142,8 +145,8 @@ static int for_each_frame(struct mm *mm, uint64_t start, uint64_t end, frame_fn 
     return 0;
 }
 
-/* Is mm loaded on this CPU? Only then can this CPU's TLB hold its entries (no
- * other CPU runs it: see the top of this file). */
+/* Is mm loaded on this CPU? Then a change to its page tables must flush this CPU's
+ * TLB now. (Other CPUs that ran it before reload when it comes back: mm_activate.) */
 static bool loaded_here(struct mm *mm)
 {
     push_off();
@@ -259,8 +262,10 @@ static int vma_insert(struct mm *mm, struct vma new)
         shm_put(new.shm);
         return 0;
     }
-    if (mm->nvmas == MM_MAX_VMAS)
+    if (mm->nvmas == MM_MAX_VMAS) {
+        shm_put(new.shm); /* we took over the reference */
         return -ENOMEM;
+    }
     memmove(&mm->vmas[i + 1], &mm->vmas[i], (mm->nvmas - i) * sizeof(struct vma));
     mm->vmas[i] = new;
     mm->nvmas++;
@@ -311,6 +316,12 @@ static int map_area(struct mm *mm, struct vma new)
     if (new.start < USER_MIN || new.end > USER_TOP || new.end <= new.start) {
         shm_put(new.shm);
         return -EINVAL;
+    }
+    /* A split and an insert need at most two slots: make sure of them first, so
+     * that nothing fails after the old pages are gone. */
+    if (mm->nvmas + 2 > MM_MAX_VMAS) {
+        shm_put(new.shm);
+        return -ENOMEM;
     }
     int err = vma_carve(mm, new.start, new.end);
     if (err) {
@@ -374,6 +385,9 @@ int mm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot)
             return -ENOMEM;
         a = v->end;
     }
+    /* At most two more areas (the ends may split): check before changing anything. */
+    if (mm->nvmas + 2 > MM_MAX_VMAS)
+        return -ENOMEM;
     /* Re-insert each piece with the new protection, keeping its shm. */
     for (uint64_t a = start; a < end;) {
         struct vma *v = mm_find_vma(mm, a);
@@ -426,9 +440,15 @@ static void *fault_in(struct mm *mm, struct vma *v, uint64_t va)
     uint64_t extra = 0;
     if (v->shm) {
         void **slot = &v->shm->pages[v->shm_pgoff + (va - v->start) / PGSIZE];
-        if (!*slot)
-            *slot = kalloc();
-        page = *slot;
+        /* The pages are shared with other processes, which may touch this one at
+         * the same moment on another CPU: the first to install a page wins. */
+        if (!__atomic_load_n(slot, __ATOMIC_ACQUIRE)) {
+            void *fresh = kalloc(), *none = 0;
+            if (fresh && !__atomic_compare_exchange_n(slot, &none, fresh, false,
+                                                      __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+                kfree(fresh); /* somebody else was first */
+        }
+        page = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
         extra = PTE_SHARED;
     } else {
         page = kalloc();
@@ -549,7 +569,9 @@ uint64_t mm_resident_pages(struct mm *mm)
 
 /* Load mm (NULL: the kernel's page tables only) on this CPU. The CPU keeps a
  * reference to the mm it has loaded, so that an address space is never freed
- * while some CPU's CR3 still points at it (an idle CPU keeps the last one). */
+ * while some CPU's CR3 still points at it. An mm that ran on another CPU since we
+ * last loaded it may have changed there, and our TLB may hold stale entries for
+ * it: reload CR3 then, even if it never left ours. */
 void mm_activate(struct mm *mm)
 {
     push_off();
@@ -562,6 +584,10 @@ void mm_activate(struct mm *mm)
         c->active_mm = mm;
         if (old)
             mm_put(old);
+    } else if (mm && mm->last_cpu != c->id) {
+        write_cr3(v2p(mm->pml4));
     }
+    if (mm)
+        mm->last_cpu = c->id;
     pop_off();
 }

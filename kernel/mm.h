@@ -40,6 +40,7 @@ struct mm {
     int nvmas;
     uint64_t brk_start, brk; /* the heap: [brk_start, brk) rounded up to pages */
     uint64_t stack_top;      /* top of the initial stack (execve) */
+    int last_cpu;            /* the CPU that last loaded it (mm_activate), or -1 */
 };
 
 struct mm *mm_create(void);
@@ -59,7 +60,7 @@ int mm_map_shared(struct mm *mm, uint64_t start, uint64_t len, int prot);
 int mm_map_sigbus(struct mm *mm, uint64_t start, uint64_t len, int prot);
 int mm_unmap(struct mm *mm, uint64_t start, uint64_t len);
 int mm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot);
-/* The highest free gap of len bytes below hint_top, or 0 if none. */
+/* The highest free gap of len bytes below the stack area, or 0 if there is none. */
 uint64_t mm_find_gap(struct mm *mm, uint64_t len);
 struct vma *mm_find_vma(struct mm *mm, uint64_t addr);
 

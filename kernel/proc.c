@@ -70,6 +70,7 @@ struct proc *proc_alloc(void (*entry)(void))
     p->chan = 0;
     p->killed = 0;
     p->exit_status = 0;
+    p->exit_signal = SIGCHLD;
     p->vfork_parent = 0;
     p->vfork_done = false;
     p->sigpending = 0;
@@ -296,6 +297,7 @@ static void reparent_children(struct proc *p)
         if (c->parent != p || c->state == UNUSED)
             continue;
         c->parent = initproc;
+        c->exit_signal = SIGCHLD; /* as Linux: init reaps it with a plain wait */
         if (c->state == ZOMBIE)
             wakeup_locked(initproc);
     }
@@ -330,6 +332,8 @@ noreturn void proc_exit(int wait_status)
     p->exit_status = wait_status;
     p->state = ZOMBIE;
     wakeup_locked(p->parent);
+    if (p->exit_signal) /* usually SIGCHLD, whose default action is nothing */
+        proc_signal(p->parent, p->exit_signal);
     sched();
     panic("zombie %d ran again", p->pid);
 }
@@ -347,11 +351,18 @@ long proc_wait4(pid_t pid, uint64_t ustatus, int options)
     struct proc *me = myproc();
     if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WALL | __WCLONE | __WNOTHREAD))
         return -EINVAL;
+    if (pid == -2147483648)
+        return -ESRCH; /* as Linux: -INT_MIN is not a process group it can name */
     acquire(&ptable_lock);
     for (;;) {
         bool have_kids = false;
         for (struct proc *c = ptable; c < &ptable[NPROC]; c++) {
             if (c->parent != me || c->state == UNUSED)
+                continue;
+            /* Linux: without __WALL, a plain wait sees only children that signal
+             * SIGCHLD at exit, and __WCLONE only the others. */
+            if (!(options & __WALL) &&
+                (c->exit_signal != SIGCHLD) != !!(options & __WCLONE))
                 continue;
             if (pid > 0 && c->pid != pid)
                 continue;
@@ -409,6 +420,8 @@ void proc_signal(struct proc *p, int sig)
 {
     if (sig <= 0 || sig > NSIG || p->state == ZOMBIE || p->state == UNUSED)
         return;
+    if (p == initproc)
+        return; /* as Linux's init: only signals it has a handler for, and it has none */
     if (sig != SIGKILL && p->sigactions[sig - 1].handler == SIG_IGN)
         return;
     if (sig != SIGKILL && !default_terminates(sig))
@@ -439,12 +452,8 @@ int proc_kill(pid_t pid, int sig)
     for (struct proc *p = ptable; p < &ptable[NPROC]; p++) {
         if (p->pid != pid || p->state == UNUSED || p->state == EMBRYO)
             continue;
-        if (sig && p->state != ZOMBIE) {
-            if (p == initproc && sig != SIGKILL)
-                ; /* like Linux, init ignores signals it has no handler for */
-            else
-                proc_signal(p, sig);
-        }
+        if (sig && p->state != ZOMBIE)
+            proc_signal(p, sig); /* (init ignores it: see proc_signal) */
         release(&ptable_lock);
         return 0;
     }

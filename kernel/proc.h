@@ -27,6 +27,7 @@ struct proc {
     bool interruptible;        /* its sleep ends when a fatal signal arrives */
     int killed;                /* a signal that will end it at the next chance, or 0 */
     int exit_status;           /* wait4 status, once ZOMBIE */
+    int exit_signal;           /* sent to the parent at exit (clone's CSIGNAL byte) */
     struct proc *vfork_parent; /* the parent sleeping in vfork_wait, until released */
     bool vfork_done;           /* the child has exec'd or exited (see vfork.c) */
     struct proc *run_next;     /* run queue link */

@@ -13,7 +13,6 @@
 #include "time.h"
 #include "uaccess.h"
 
-
 /* Linux's values for flags this file handles. */
 #define AT_SYMLINK_NOFOLLOW 0x100
 #define AT_REMOVEDIR        0x200

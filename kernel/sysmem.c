@@ -1,6 +1,6 @@
-/* sysmem.c: the memory system calls: mmap (anonymous, private), munmap, mprotect
- * and brk. They only change the areas of the address space (mm.c); pages arrive
- * when first touched. */
+/* sysmem.c: the memory system calls: mmap (anonymous memory, private or shared),
+ * munmap, mprotect and brk. They only change the areas of the address space (mm.c);
+ * pages arrive when first touched. */
 #include "errno.h"
 #include "file.h"
 #include "memlayout.h"
@@ -16,8 +16,13 @@
 #define MAP_FIXED           0x10
 #define MAP_ANONYMOUS       0x20
 #define MAP_FIXED_NOREPLACE 0x100000
-#define MMAP_MIN_ADDR       0x10000 /* as Linux's default vm.mmap_min_addr */
-
+#define PROT_SEM            0x08
+/* Everything mmap(2) knows: MAP_SHARED_VALIDATE refuses other bits (Linux's
+ * LEGACY_MAP_MASK, plus the huge page size field). */
+#define MAP_KNOWN (0x1ff13fUL | 0x4000000UL | (0x3fUL << 26))
+/* Linux keeps programs out of the first 64 KiB unless they are root, and every
+ * process here is root; the zero page itself always stays unmapped. */
+#define MMAP_MIN_ADDR USER_MIN
 
 static bool range_free(struct mm *mm, uint64_t start, uint64_t len)
 {
@@ -35,10 +40,11 @@ long sys_mmap(ARGS6)
     struct mm *mm = myproc()->mm;
     if (len == 0 || off % PGSIZE)
         return -EINVAL;
-    if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
-        return -EINVAL;
+    prot &= PROT_READ | PROT_WRITE | PROT_EXEC; /* Linux ignores the other bits here */
     int type = flags & MAP_TYPE;
     if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
+        return -EINVAL;
+    if (type == MAP_SHARED_VALIDATE && (flags & ~MAP_KNOWN))
         return -EINVAL;
     if (!(flags & MAP_ANONYMOUS))
         return fd_get(myproc(), fd) ? -ENODEV : -EBADF; /* files can't be mapped */
@@ -73,8 +79,11 @@ long sys_mmap(ARGS6)
 long sys_munmap(ARGS6)
 {
     IGNORE_ARGS;
-    uint64_t addr = a0, len = ALIGN_UP(a1, PGSIZE);
-    if (addr % PGSIZE || a1 == 0 || addr >= USER_TOP || len > USER_TOP - addr)
+    uint64_t addr = a0;
+    if (addr % PGSIZE || a1 == 0 || a1 > USER_TOP || addr >= USER_TOP)
+        return -EINVAL;
+    uint64_t len = ALIGN_UP(a1, PGSIZE); /* cannot wrap: a1 <= USER_TOP */
+    if (len > USER_TOP - addr)
         return -EINVAL;
     return mm_unmap(myproc()->mm, addr, len);
 }
@@ -82,12 +91,16 @@ long sys_munmap(ARGS6)
 long sys_mprotect(ARGS6)
 {
     IGNORE_ARGS;
-    uint64_t addr = a0, len = ALIGN_UP(a1, PGSIZE);
+    uint64_t addr = a0;
     int prot = (int)a2;
-    if (addr % PGSIZE || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
+    if (addr % PGSIZE || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_SEM)))
         return -EINVAL;
+    prot &= PROT_READ | PROT_WRITE | PROT_EXEC;
     if (a1 == 0)
         return 0;
+    if (a1 > USER_TOP)
+        return -ENOMEM;
+    uint64_t len = ALIGN_UP(a1, PGSIZE); /* cannot wrap: a1 <= USER_TOP */
     if (addr >= USER_TOP || len > USER_TOP - addr)
         return -ENOMEM;
     return mm_protect(myproc()->mm, addr, len, prot);

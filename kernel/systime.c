@@ -147,8 +147,6 @@ long sys_nanosleep(ARGS6)
 long sys_clock_nanosleep(ARGS6)
 {
     (void)a4, (void)a5;
-    if (a1 & ~(uint64_t)TIMER_ABSTIME)
-        return -EINVAL;
     return do_nanosleep(a0, (int)a1, a2, a3);
 }
 
