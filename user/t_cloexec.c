@@ -8,15 +8,22 @@
 
 static char *fdcheck;
 
-/* Run fdcheck on fds[0..n) via fork+execve; its bitmask of open fds, or -1. */
-static int open_after_execve(const int *fds, int n)
+/* fdcheck's argv for fds[0..n): "fdcheck", then each fd as a number. */
+static void fdcheck_argv(char *argv[9], char nums[7][12], const int *fds, int n)
 {
-    char nums[7][12], *argv[9] = {"fdcheck"};
+    argv[0] = "fdcheck";
     for (int i = 0; i < n; i++) {
         snprintf(nums[i], sizeof nums[i], "%d", fds[i]);
         argv[i + 1] = nums[i];
     }
     argv[n + 1] = NULL;
+}
+
+/* Run fdcheck on fds[0..n) via fork+execve; its bitmask of open fds, or -1. */
+static int open_after_execve(const int *fds, int n)
+{
+    char nums[7][12], *argv[9];
+    fdcheck_argv(argv, nums, fds, n);
     char *envp[] = {NULL};
     pid_t pid = fork();
     if (pid == 0) {
@@ -30,12 +37,8 @@ static int open_after_execve(const int *fds, int n)
 /* Same through posix_spawn (musl: CLONE_VM|CLONE_VFORK child + execve). */
 static int open_after_spawn(const int *fds, int n)
 {
-    char nums[7][12], *argv[9] = {"fdcheck"};
-    for (int i = 0; i < n; i++) {
-        snprintf(nums[i], sizeof nums[i], "%d", fds[i]);
-        argv[i + 1] = nums[i];
-    }
-    argv[n + 1] = NULL;
+    char nums[7][12], *argv[9];
+    fdcheck_argv(argv, nums, fds, n);
     char *envp[] = {NULL};
     int st = spawn_wait(fdcheck, argv, envp, NULL);
     return st != -1 && WIFEXITED(st) && WEXITSTATUS(st) != 255 ? WEXITSTATUS(st) : -1;
