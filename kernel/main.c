@@ -32,6 +32,7 @@
 static struct {
     bool quiet;                     /* no informational kernel messages */
     const char *selftest;           /* selftest=NAME: run a kernel self-test */
+    const char *racedelay;          /* racedelay=FUNCTION: widen its races (spinlock.c) */
     char *argv[MAX_INIT_WORDS + 2]; /* init's argv, argv[0] = "/bin/init" */
     char *envp[MAX_INIT_WORDS + 1];
 } cmd;
@@ -77,6 +78,8 @@ static void parse_cmdline(void)
             cmd.quiet = true;
         } else if (strncmp(w, "selftest=", 9) == 0) {
             cmd.selftest = w + 9;
+        } else if (strncmp(w, "racedelay=", 10) == 0) {
+            cmd.racedelay = w + 10;
         } else if (strchr(w, '=')) {
             if (envc < MAX_INIT_WORDS)
                 cmd.envp[envc++] = w;
@@ -247,6 +250,8 @@ void main(uint32_t magic, uint64_t multiboot_info)
                 kalloc_free_frames() * 4096 / (1024 * 1024));
     if (cmd.selftest)
         run_selftest(cmd.selftest);
+    if (cmd.racedelay && spinlock_race_delay(cmd.racedelay) < 0)
+        kprintf("lark: racedelay: no function '%s'\n", cmd.racedelay);
     start_init();
     scheduler();
 }

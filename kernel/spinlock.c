@@ -1,7 +1,9 @@
 /* spinlock.c: spinlocks and the nested interrupt-disable they rely on. */
 #include "spinlock.h"
+#include "ksyms.h"
 #include "percpu.h"
 #include "printf.h"
+#include "time.h"
 #include "x86.h"
 
 void initlock(struct spinlock *lk, const char *name)
@@ -11,8 +13,31 @@ void initlock(struct spinlock *lk, const char *name)
     lk->cpu = 0;
 }
 
+/* Race-window widening, for tests (kernel option racedelay=FUNCTION): every
+ * acquire() called straight from that function first busy-waits a while, with
+ * interrupts as they were. Whatever the function checked before taking the lock is
+ * then likely to have changed by the time it holds it, so a check-then-lock race
+ * that is a few instructions wide (a lost wake-up) shows up every time. */
+#define RACE_DELAY_US 30000
+static uint64_t race_function; /* its address; 0: off */
+
+int spinlock_race_delay(const char *function)
+{
+    race_function = ksym_address(function);
+    return race_function ? 0 : -1;
+}
+
+static void race_delay(uint64_t caller)
+{
+    uint64_t offset;
+    if (ksym_lookup(caller, &offset) && caller - offset == race_function)
+        time_delay_us(RACE_DELAY_US);
+}
+
 void acquire(struct spinlock *lk)
 {
+    if (race_function)
+        race_delay((uint64_t)__builtin_return_address(0));
     push_off();
     if (holding(lk))
         panic("acquire: lock '%s' is already held by this CPU (recursive locking)",

@@ -23,3 +23,4 @@ void release(struct spinlock *lk);
 bool holding(struct spinlock *lk);
 void push_off(void);
 void pop_off(void);
+int spinlock_race_delay(const char *function); /* for tests; -1: no such function */

@@ -67,8 +67,13 @@ grade_tests() {
     for _f in grade/*.tests; do
         awk -v names="$3" '
             BEGIN { while ((getline n < names) > 0) want[n] = 1 }
+            /^[ \t]*#@[ \t]*boot:/ { boot = $0; next } # applies to the next test
             /^[ \t]*(#|$)/ { next }
-            { split($0, f, "|"); n = f[1]; gsub(/^[ \t]+|[ \t]+$/, "", n); if (n in want) print }
+            {
+                split($0, f, "|"); n = f[1]; gsub(/^[ \t]+|[ \t]+$/, "", n)
+                if (n in want) { if (boot != "") print boot; print }
+                boot = ""
+            }
         ' "$_f" > "$_tables/${_f##*/}"
         [ -s "$_tables/${_f##*/}" ] || rm -f "$_tables/${_f##*/}"
     done
