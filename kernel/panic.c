@@ -10,6 +10,7 @@
 #include "power.h"
 #include "printf.h"
 #include "trap.h"
+#include "vm.h"
 #include "x86.h"
 
 static volatile int panicking;
@@ -131,6 +132,8 @@ static const char *page_fault_cause(const struct trapframe *tf, uint64_t addr)
         !(tf->rflags & RFLAGS_AC))
         return "SMAP: the kernel touched a user page outside the uaccess routines "
                "(no stac)";
+    if (vm_is_stack_guard(addr))
+        return "a kernel stack overflow (the guard page under a kernel stack)";
     if (addr < PGSIZE)
         return "a NULL pointer";
     if (!present)
@@ -158,6 +161,9 @@ noreturn void panic_trap(struct trapframe *tf)
             read_cr2());
     if (tf->trapno == T_PGFLT)
         kprintf("  cause: %s\n", page_fault_cause(tf, read_cr2()));
+    else if (tf->trapno == T_DBLFLT && vm_is_stack_guard(read_cr2()))
+        kprintf("  cause: a kernel stack overflow (cr2 is in the guard page under a kernel "
+                "stack; the page fault had no stack to run on)\n");
     kprintf("  rax %016lx  rbx %016lx  rcx %016lx  rdx %016lx\n", tf->rax, tf->rbx,
             tf->rcx, tf->rdx);
     kprintf("  rsi %016lx  rdi %016lx  rbp %016lx  rsp %016lx\n", tf->rsi, tf->rdi,

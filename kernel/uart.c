@@ -13,12 +13,26 @@
 #define LSR_DATA_READY 0x01
 #define LSR_THR_EMPTY  0x20
 
+static bool probed;  /* uart_init has run */
 static bool present; /* false when the machine has no COM1 (reads give 0xff) */
+
+/* What the kernel prints before uart_init (the per-CPU area is set up before the
+ * console): kept here and sent once the UART is ready, so that it is not lost. */
+static char early[1024];
+static unsigned early_len;
+
+static void put(char c)
+{
+    for (int i = 0; i < 100000 && !(inb(COM1 + LSR) & LSR_THR_EMPTY); i++)
+        pause();
+    outb(COM1 + THR, c);
+}
 
 void uart_init(void)
 {
     outb(COM1 + 7, 0x5a); /* the scratch register: a real UART keeps what we write */
     present = inb(COM1 + 7) == 0x5a;
+    probed = true;
     if (!present)
         return;
     outb(COM1 + IER, 0);    /* no interrupts yet */
@@ -30,6 +44,8 @@ void uart_init(void)
      * input typed (or piped) before boot. One byte at a time is plenty here. */
     outb(COM1 + FCR, 0x00);
     outb(COM1 + MCR, 0x0b); /* DTR, RTS, OUT2 (OUT2 gates the interrupt line) */
+    for (unsigned i = 0; i < early_len; i++)
+        put(early[i]);
 }
 
 void uart_enable_rx_interrupt(void)
@@ -41,11 +57,11 @@ void uart_enable_rx_interrupt(void)
 
 void uart_putc(char c)
 {
+    if (!probed && early_len < sizeof early)
+        early[early_len++] = c;
     if (!present)
         return;
-    for (int i = 0; i < 100000 && !(inb(COM1 + LSR) & LSR_THR_EMPTY); i++)
-        pause();
-    outb(COM1 + THR, c);
+    put(c);
 }
 
 int uart_getc(void)

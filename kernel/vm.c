@@ -139,3 +139,16 @@ uint64_t vm_alloc_kstack(size_t bytes)
     }
     return base + bytes;
 }
+
+/* Is va in the guard page under a kernel stack (or under the boot stack)? A fault
+ * there is a kernel stack overflow. Guard pages are the only holes in the stacks'
+ * region, so: inside it and unmapped. */
+bool vm_is_stack_guard(uint64_t va)
+{
+    if (va >= (uint64_t)boot_stack_guard && va < (uint64_t)boot_stack_guard + PGSIZE)
+        return true;
+    if (va < KSTACKBASE || va >= kstack_next)
+        return false;
+    pte_t *pte = vm_walk(kernel_pml4, va, false);
+    return !pte || !(*pte & PTE_P);
+}

@@ -22,3 +22,4 @@ int vm_map_page(pml4_t pml4, uint64_t va, uint64_t pa, uint64_t flags);
 /* Map kernel stack pages [top - bytes, top) from fresh frames, the page below left
  * unmapped as a guard. Returns the top, or 0 when out of memory. */
 uint64_t vm_alloc_kstack(size_t bytes);
+bool vm_is_stack_guard(uint64_t va); /* for panic reports */

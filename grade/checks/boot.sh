@@ -37,6 +37,11 @@ check_panic() { # name selftest function what
 }
 check_panic panic_page_fault fault selftest_fault "page fault"
 check_panic panic_stack_overflow overflow selftest_overflow "double fault"
+if grep -q "cause: a kernel stack overflow" "$dir/panic_stack_overflow"; then
+    pass panic_stack_overflow_named
+else
+    fail panic_stack_overflow_named "expected the report to say it is a kernel stack overflow"
+fi
 check_panic panic_message panic run_selftest "self-test: a deliberate panic"
 
 # QEMU's own exit code for a panic: isa-debug-exit gives (127 << 1) | 1 = 255.
