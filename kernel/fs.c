@@ -30,6 +30,8 @@
  * freed and its slot returns to the pool.
  */
 #define NINODE 1024
+#define DIR_FIRST_SEQ                                                                    \
+    2 /* a directory's first entry's position: "." and ".." come first */
 
 static struct spinlock ns_lock = SPINLOCK_INIT("fs namespace");
 static struct inode inodes[NINODE];
@@ -125,11 +127,13 @@ static struct inode *dir_lookup(struct inode *dir, const char *name, size_t len)
     return 0;
 }
 
-/* Add ip to the end of dir's entries (so the image's sorted order is kept). The
- * child's reference on its parent is taken here. ns_lock held. */
+/* Add ip to the end of dir's entries (so the image's sorted order is kept), with a
+ * position after every other's (see dir_iterate). The child's reference on its
+ * parent is taken here. ns_lock held. */
 static void dir_link(struct inode *dir, struct inode *ip, const char *name)
 {
     strlcpy(ip->name, name, sizeof ip->name);
+    ip->seq = DIR_FIRST_SEQ + dir->nlinked++;
     ip->parent = dir;
     inode_get(dir);
     struct inode **pp = &dir->children;
@@ -287,28 +291,27 @@ int inode_unlink(struct inode *dir, const char *name, bool is_rmdir, bool traili
     return err;
 }
 
-long dir_iterate(struct inode *dir, uint64_t idx, dir_emit_fn emit, void *ctx)
+long dir_iterate(struct inode *dir, uint64_t pos, dir_emit_fn emit, void *ctx)
 {
     acquire(&ns_lock);
     if (dir->unlinked) {
         release(&ns_lock);
         return -ENOENT;
     }
-    struct inode *c = dir->children;
-    for (uint64_t i = 2; c && i < idx; i++)
-        c = c->next;
-    for (;; idx++) {
-        struct inode *ip = idx == 0 ? dir : idx == 1 ? dir->parent : c;
-        if (!ip)
-            break; /* past the last entry */
-        const char *name = idx == 0 ? "." : idx == 1 ? ".." : c->name;
-        if (!emit(ctx, name, ip->ino, ip->mode, idx + 1))
-            break;
-        if (idx >= 2)
+    if (pos == 0 && emit(ctx, ".", dir->ino, dir->mode, 1))
+        pos = 1;
+    if (pos == 1 && emit(ctx, "..", dir->parent->ino, dir->parent->mode, DIR_FIRST_SEQ))
+        pos = DIR_FIRST_SEQ;
+    if (pos >= DIR_FIRST_SEQ) {
+        /* The entries are in the order they were linked, so their positions grow. */
+        struct inode *c = dir->children;
+        while (c && c->seq < pos)
             c = c->next;
+        for (; c && emit(ctx, c->name, c->ino, c->mode, c->seq + 1); c = c->next)
+            pos = c->seq + 1;
     }
     release(&ns_lock);
-    return idx;
+    return pos;
 }
 
 long inode_path(struct inode *ip, char *buf, size_t size)

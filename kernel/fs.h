@@ -42,6 +42,8 @@ struct inode {
     struct inode *children; /* first entry, if a directory */
     struct inode *next;     /* next entry in the parent directory */
     bool unlinked;          /* removed from its directory, still open */
+    uint64_t seq;           /* its position in the parent (getdents offsets) */
+    uint64_t nlinked;       /* a directory: entries ever linked into it */
     /* Contents. */
     const uint8_t *image_data; /* INODE_IMAGE_FILE */
     uint8_t **pages;           /* INODE_MEM_FILE: page i holds bytes [i*4096, ...) */
@@ -98,14 +100,15 @@ struct inode *inode_create(struct inode *dir, const char *name, uint32_t mode, b
  * inode lives on while it is referenced. trailing_slash: the path ended in '/'. */
 int inode_unlink(struct inode *dir, const char *name, bool is_rmdir, bool trailing_slash);
 
-/* Call emit for dir's entries from number idx on ("." is 0, ".." is 1, then the
- * entries in order) until it returns false; next is the number of the entry after
- * this one. emit runs under the namespace spinlock: it may only touch kernel
- * memory. Returns the number of the first entry not emitted, or -ENOENT if dir
- * was removed. */
+/* Call emit for dir's entries from position pos on until it returns false. "." is
+ * at 0, ".." at 1, and each entry at a number its directory gave it when it was
+ * linked, larger than any before: removing entries moves no other, so a listing
+ * that unlinks as it goes misses nothing. next is the position after the entry.
+ * emit runs under the namespace spinlock: it may only touch kernel memory.
+ * Returns the position to resume at, or -ENOENT if dir was removed. */
 typedef bool (*dir_emit_fn)(void *ctx, const char *name, uint64_t ino, uint32_t mode,
                             uint64_t next);
-long dir_iterate(struct inode *dir, uint64_t idx, dir_emit_fn emit, void *ctx);
+long dir_iterate(struct inode *dir, uint64_t pos, dir_emit_fn emit, void *ctx);
 
 /* The absolute path of directory ip, into buf (size bytes): its length, -ENOENT if
  * ip was removed, -ENAMETOOLONG if it does not fit. */

@@ -424,7 +424,7 @@ long sys_fstat(ARGS6)
 
 struct linux_dirent64 {
     uint64_t d_ino;
-    int64_t d_off; /* the offset of the next entry: here, its number */
+    int64_t d_off; /* where the next entry is (dir_iterate's positions) */
     uint16_t d_reclen;
     uint8_t d_type;
     char d_name[];

@@ -295,6 +295,32 @@ static void test_getdents(void)
     rmdir(in_tmp("d"));
 }
 
+/* rm -r's loop: unlinking each name readdir returns must not make it skip others
+ * (the directory's offsets must not shift when entries go). */
+static void test_unlink_while_listing(void)
+{
+    enum { NFILES = 200 };
+    mkdir(in_tmp("many"), 0700);
+    for (int i = 0; i < NFILES; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "many/file_with_a_long_name_%03d", i);
+        make_file(in_tmp(name), "", 0600);
+    }
+    DIR *d = opendir(in_tmp("many"));
+    int seen = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        if (unlinkat(dirfd(d), e->d_name, 0) == 0)
+            seen++;
+    }
+    if (d)
+        closedir(d);
+    check_long("readdir_while_unlinking_sees_all", seen, NFILES);
+    check_long("rmdir_after_readdir_unlink_loop", rmdir(in_tmp("many")), 0);
+}
+
 static void test_dup(void)
 {
     int fd = open(in_tmp("dup"), O_CREAT | O_RDWR | O_TRUNC, 0600);
@@ -490,6 +516,7 @@ int main(int argc, char **argv)
     test_lseek_pread();
     test_stat();
     test_getdents();
+    test_unlink_while_listing();
     test_dup();
     test_fcntl();
     test_cwd();
