@@ -57,8 +57,10 @@
 #define SYS_setsid            112
 #define SYS_getpgid           121
 #define SYS_getsid            124
+#define SYS_rt_sigpending     127
 #define SYS_arch_prctl        158
 #define SYS_gettid            186
+#define SYS_tkill             200
 #define SYS_time              201
 #define SYS_sched_getaffinity 204
 #define SYS_getdents64        217
@@ -67,6 +69,7 @@
 #define SYS_clock_getres      229
 #define SYS_clock_nanosleep   230
 #define SYS_exit_group        231
+#define SYS_tgkill            234
 #define SYS_openat            257
 #define SYS_mkdirat           258
 #define SYS_newfstatat        262
@@ -167,6 +170,9 @@ SYSCALL_DECL(execve);
 /* syssignal.c */
 SYSCALL_DECL(rt_sigaction);
 SYSCALL_DECL(rt_sigprocmask);
+SYSCALL_DECL(rt_sigpending);
+SYSCALL_DECL(tkill);
+SYSCALL_DECL(tgkill);
 /* systime.c */
 SYSCALL_DECL(nanosleep);
 SYSCALL_DECL(clock_nanosleep);

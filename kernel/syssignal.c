@@ -1,6 +1,7 @@
-/* syssignal.c: rt_sigaction and rt_sigprocmask. Dispositions and the mask are
- * recorded (so SIG_IGN works, and exec keeps ignored signals ignored); handlers are
- * not run: a signal with a handler takes its default action (see proc_signal). */
+/* syssignal.c: rt_sigaction, rt_sigprocmask and rt_sigpending, and tkill and tgkill
+ * (musl's raise and abort). Dispositions and the mask are recorded (so SIG_IGN
+ * works, and exec keeps ignored signals ignored); handlers are not run: a signal
+ * with a handler takes its default action (see proc_signal). */
 #include "errno.h"
 #include "proc.h"
 #include "syscall.h"
@@ -59,4 +60,47 @@ long sys_rt_sigprocmask(ARGS6)
     if (a2 && copy_to_user(a2, &old, sizeof old))
         return -EFAULT;
     return 0; /* newly unblocked pending signals act on the way out (syscall.c) */
+}
+
+/* rt_sigpending(set, sigsetsize): the blocked signals that arrived. */
+long sys_rt_sigpending(ARGS6)
+{
+    IGNORE_ARGS;
+    if (a1 > sizeof(uint64_t))
+        return -EINVAL; /* as Linux: a smaller size copies that many bytes */
+    struct proc *p = myproc();
+    acquire(&ptable_lock);
+    uint64_t pending = p->sigpending & p->sigmask;
+    release(&ptable_lock);
+    return copy_to_user(a0, &pending, a1);
+}
+
+/* Send sig to thread tid: every process here has one thread, whose id is its pid. */
+static long signal_thread(pid_t tid, int sig)
+{
+    if (sig < 0 || sig > NSIG) {
+        long err = proc_kill(tid, 0); /* as Linux: ESRCH comes before EINVAL */
+        return err ? err : -EINVAL;
+    }
+    return proc_kill(tid, sig);
+}
+
+/* tkill(tid, sig) */
+long sys_tkill(ARGS6)
+{
+    IGNORE_ARGS;
+    if ((pid_t)a0 <= 0)
+        return -EINVAL;
+    return signal_thread((pid_t)a0, (int)a1);
+}
+
+/* tgkill(tgid, tid, sig): tid must be in thread group tgid, so here tid == tgid. */
+long sys_tgkill(ARGS6)
+{
+    IGNORE_ARGS;
+    if ((pid_t)a0 <= 0 || (pid_t)a1 <= 0)
+        return -EINVAL;
+    if ((pid_t)a0 != (pid_t)a1)
+        return -ESRCH;
+    return signal_thread((pid_t)a1, (int)a2);
 }

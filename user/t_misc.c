@@ -1,12 +1,15 @@
 /* t_misc: the small syscalls: arch_prctl (FS base), set_tid_address, process and user
- * ids, uname, signal masks and actions, kill, clocks and sleeping, sched_yield,
- * getrandom, unknown syscall numbers, terminal ioctls, and exit_group. */
+ * ids, uname, signal masks and actions, kill, raise and abort (tkill, tgkill,
+ * rt_sigpending), clocks and sleeping, sched_yield, getrandom, unknown syscall
+ * numbers, terminal ioctls, and exit_group. */
 #include "test.h"
 #include "proctest.h"
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <termios.h>
@@ -212,6 +215,66 @@ static void test_kill(void)
     close(never[1]);
 }
 
+/* A child that ends itself with raise(sig) or abort(), in /tmp and with core dumps
+ * off, so that the Linux host writes no core file anywhere. */
+static pid_t start_self_killer(int sig)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct rlimit none = {0, 0};
+        setrlimit(RLIMIT_CORE, &none); /* lark: EPERM, and it dumps no core anyway */
+        prctl(PR_SET_DUMPABLE, 0);     /* lark: ENOSYS */
+        if (chdir("/tmp") != 0)
+            _exit(98);
+        if (sig == SIGABRT)
+            abort();
+        raise(sig);
+        _exit(99); /* only if the signal did not end us */
+    }
+    return pid;
+}
+
+/* In a child: block SIGUSR1 and send it to ourselves with tkill; exit 0 if
+ * rt_sigpending then shows it, 1 if not. With unblock, unblock it first: it must
+ * end the child. */
+static void pending_child(int unblock)
+{
+    uint64_t set = BIT(SIGUSR1), pending = 0;
+    syscall(SYS_rt_sigprocmask, SIG_BLOCK, &set, NULL, sizeof set);
+    syscall(SYS_tkill, getpid(), SIGUSR1);
+    syscall(SYS_rt_sigpending, &pending, sizeof pending);
+    if (unblock)
+        syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, &set, NULL, sizeof set);
+    _exit(pending == BIT(SIGUSR1) ? 0 : 1);
+}
+
+static void test_raise(void)
+{
+    check_signaled("raise_sigterm_kills", wait_status(start_self_killer(SIGTERM)),
+                   SIGTERM);
+    check_signaled("abort_kills_with_sigabrt", wait_status(start_self_killer(SIGABRT)),
+                   SIGABRT);
+    pid_t me = getpid();
+    check_long("tkill_self_signal_0", syscall(SYS_tkill, me, 0), 0);
+    check_long("tgkill_self_signal_0", syscall(SYS_tgkill, me, me, 0), 0);
+    check_errno("tkill_tid_0_einval", syscall(SYS_tkill, 0, 0), EINVAL);
+    check_errno("tgkill_tgid_minus_1_einval", syscall(SYS_tgkill, -1, me, 0), EINVAL);
+    check_errno("tgkill_bad_signal_einval", syscall(SYS_tgkill, me, me, 1000), EINVAL);
+    check_errno("tgkill_other_tgid_esrch", syscall(SYS_tgkill, getppid(), me, 0), ESRCH);
+
+    pid_t pid = fork();
+    if (pid == 0)
+        pending_child(0);
+    check_exited("rt_sigpending_shows_blocked_tkill", wait_status(pid), 0);
+    pid = fork();
+    if (pid == 0)
+        pending_child(1);
+    check_signaled("tkill_blocked_signal_acts_when_unblocked", wait_status(pid), SIGUSR1);
+    uint64_t pending;
+    check_errno("rt_sigpending_size_16_einval",
+                syscall(SYS_rt_sigpending, &pending, 2 * sizeof pending), EINVAL);
+}
+
 static long ns_between(const struct timespec *a, const struct timespec *b)
 {
     return (b->tv_sec - a->tv_sec) * 1000000000L + (b->tv_nsec - a->tv_nsec);
@@ -329,6 +392,7 @@ int main(void)
     test_sigprocmask();
     test_sigaction();
     test_kill();
+    test_raise();
     test_clocks();
     test_getrandom();
     test_unknown_syscalls();
