@@ -500,52 +500,76 @@ void inode_truncate(struct inode *ip)
 
 /* --- building the tree at boot ------------------------------------------------------ */
 
-/* A new inode linked into dir (the tree holds its only reference). */
+/* /tmp, /dev and /proc: made before the image is read, so that it cannot put
+ * anything in or over them. */
+static struct inode *kernel_dirs[3];
+
+static bool is_kernel_dir(struct inode *ip)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(kernel_dirs); i++)
+        if (ip == kernel_dirs[i])
+            return true;
+    return false;
+}
+
+/* A new inode linked into dir (the tree holds its only reference), or -EEXIST if
+ * dir has an entry called name already, or -ENOSPC if no inode is free. */
 static struct inode *make_node(struct inode *dir, const char *name, enum inode_kind kind,
                                uint32_t mode, bool writable)
 {
     acquire(&ns_lock);
-    struct inode *ip = inode_alloc(kind, mode, writable);
-    if (!ip)
-        panic("fs: out of inodes building the tree (NINODE %d)", NINODE);
-    dir_link(dir, ip, name);
+    struct inode *ip = ERR_PTR(-EEXIST);
+    if (!dir_lookup(dir, name, strlen(name))) {
+        ip = inode_alloc(kind, mode, writable);
+        if (ip)
+            dir_link(dir, ip, name);
+        else
+            ip = ERR_PTR(-ENOSPC);
+    }
     release(&ns_lock);
     return ip;
 }
 
-static void bad_image(uint32_t i, const char *path, const char *why)
+/* A node the kernel provides. They are made first, in an empty tree: no failure. */
+static struct inode *kernel_node(struct inode *dir, const char *name,
+                                 enum inode_kind kind, uint32_t mode, bool writable)
 {
-    panic("fs: bad file system image (built by mkfs?): entry %u (%s): %s", i, path, why);
+    struct inode *ip = make_node(dir, name, kind, mode, writable);
+    if (IS_ERR(ip))
+        panic("fs: cannot make %s (error %ld)", name, PTR_ERR(ip));
+    return ip;
 }
 
 /* Check an entry's path: absolute, normalized, short components. Returns where its
- * last component starts. */
-static const char *check_image_path(uint32_t i, const struct fsimg_entry *e)
+ * last component starts, or NULL and why not. */
+static const char *check_image_path(const struct fsimg_entry *e, const char **why)
 {
     const char *path = e->path;
-    if (strnlen(path, sizeof e->path) == sizeof e->path)
-        bad_image(i, "?", "path is not NUL-terminated");
-    if (path[0] != '/' || path[1] == '\0')
-        bad_image(i, path, "path is not absolute or names the root");
-    const char *last = path + 1;
+    if (path[0] != '/' || path[1] == '\0') {
+        *why = "path is not absolute or names the root";
+        return 0;
+    }
     for (const char *p = path + 1;;) {
         const char *end = p;
         while (*end && *end != '/')
             end++;
         size_t len = end - p;
-        if (len == 0 || len > FSIMG_NAMEMAX)
-            bad_image(i, path, "empty or too long path component");
-        if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.'))
-            bad_image(i, path, "'.' or '..' in the path");
-        last = p;
+        if (len == 0 || len > FSIMG_NAMEMAX) {
+            *why = "empty or too long path component";
+            return 0;
+        }
+        if ((len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.')) {
+            *why = "'.' or '..' in the path";
+            return 0;
+        }
         if (*end == '\0')
-            return last;
+            return p;
         p = end + 1;
     }
 }
 
-/* The directory an image entry goes into: it must already exist (parents first). */
-static struct inode *image_parent(uint32_t i, const char *path, const char *last)
+/* The directory an image entry goes into (listed before it), or NULL. */
+static struct inode *image_parent(const char *path, const char *last)
 {
     char dirpath[FSIMG_PATHMAX];
     size_t len = last - path - 1; /* without the '/' before the last component */
@@ -554,36 +578,50 @@ static struct inode *image_parent(uint32_t i, const char *path, const char *last
     memcpy(dirpath, path, len);
     dirpath[len] = '\0';
     struct inode *dir = namei(dirpath, root);
-    if (IS_ERR(dir) || !S_ISDIR(dir->mode))
-        bad_image(i, path, "its directory is not listed before it");
+    if (IS_ERR(dir))
+        return 0;
     inode_put(dir); /* the tree keeps it */
-    return dir;
+    return S_ISDIR(dir->mode) ? dir : 0;
 }
 
-static void load_image_entry(const uint8_t *img, uint64_t img_size, uint32_t i,
-                             const struct fsimg_entry *e)
+/* Add image entry e to the tree: NULL, or why it cannot be added. */
+static const char *load_image_entry(const uint8_t *img, uint64_t img_size,
+                                    const struct fsimg_entry *e)
 {
-    const char *last = check_image_path(i, e);
-    struct inode *dir = image_parent(i, e->path, last);
-    acquire(&ns_lock);
-    bool dup = dir_lookup(dir, last, strlen(last)) != 0;
-    release(&ns_lock);
-    if (dup)
-        bad_image(i, e->path, "listed twice");
+    const char *why = 0;
+    const char *last = check_image_path(e, &why);
+    if (!last)
+        return why;
+    struct inode *dir = image_parent(e->path, last);
+    if (!dir)
+        return "its directory is not in the image (or was skipped)";
+    if (is_kernel_dir(dir))
+        return "the kernel makes /tmp, /dev and /proc: the image cannot add to them";
     uint32_t type = e->mode & S_IFMT;
     if ((type != S_IFREG && type != S_IFDIR) || (e->mode & ~(S_IFMT | 0777)))
-        bad_image(i, e->path, "bad mode");
-    if (type == S_IFDIR) {
-        make_node(dir, last, INODE_DIR, e->mode, false);
-        return;
+        return "bad mode";
+    if (type == S_IFREG && (e->offset > img_size || e->size > img_size - e->offset))
+        return "file data outside the image";
+    acquire(&ns_lock);
+    struct inode *old = dir_lookup(dir, last, strlen(last));
+    release(&ns_lock);
+    if (old && is_kernel_dir(old)) /* mkfs -d /tmp: an empty one is fine */
+        return type == S_IFDIR ? 0 : "the kernel makes /tmp, /dev and /proc";
+    struct inode *ip = make_node(
+        dir, last, type == S_IFDIR ? INODE_DIR : INODE_IMAGE_FILE, e->mode, false);
+    if (PTR_ERR(ip) == -EEXIST)
+        return "listed twice";
+    if (IS_ERR(ip))
+        return "no free inode";
+    if (type == S_IFREG) {
+        ip->image_data = img + e->offset;
+        ip->size = e->size;
     }
-    if (e->offset > img_size || e->size > img_size - e->offset)
-        bad_image(i, e->path, "file data outside the image");
-    struct inode *ip = make_node(dir, last, INODE_IMAGE_FILE, e->mode, false);
-    ip->image_data = img + e->offset;
-    ip->size = e->size;
+    return 0;
 }
 
+/* Read the image mkfs wrote. An entry that is wrong is left out, and the boot
+ * says so: the rest of the image may still be enough to work with. */
 static void load_image(void)
 {
     const uint8_t *img = p2v(boot_info.fs_start);
@@ -600,23 +638,15 @@ static void load_image(void)
     if (table > sb->size)
         panic("fs: bad file system image: %u entries run past its end", sb->nentries);
     const struct fsimg_entry *entries = (const struct fsimg_entry *)(sb + 1);
-    for (uint32_t i = 0; i < sb->nentries; i++)
-        load_image_entry(img, sb->size, i, &entries[i]);
-}
-
-/* A top-level directory the kernel provides: made, or taken over from the image. */
-static struct inode *special_dir(const char *name, uint32_t mode, bool writable)
-{
-    acquire(&ns_lock);
-    struct inode *ip = dir_lookup(root, name, strlen(name));
-    release(&ns_lock);
-    if (!ip)
-        return make_node(root, name, INODE_DIR, mode, writable);
-    if (!S_ISDIR(ip->mode) || (writable && ip->children))
-        panic("fs: the image's /%s must be an empty directory, or absent", name);
-    ip->mode = mode;
-    ip->writable_fs = writable;
-    return ip;
+    for (uint32_t i = 0; i < sb->nentries; i++) {
+        const struct fsimg_entry *e = &entries[i];
+        bool terminated = strnlen(e->path, sizeof e->path) < sizeof e->path;
+        const char *why = terminated ? load_image_entry(img, sb->size, e)
+                                     : "path is not NUL-terminated";
+        if (why)
+            kprintf("lark: fs: image entry %u (%s) left out: %s\n", i,
+                    terminated ? e->path : "?", why);
+    }
 }
 
 void fs_init(void)
@@ -625,15 +655,18 @@ void fs_init(void)
     root = inode_alloc(INODE_DIR, S_IFDIR | 0755, false);
     root->parent = root; /* ".." of the root is the root; no reference for that */
     release(&ns_lock);
-    load_image();
 
-    special_dir("tmp", S_IFDIR | 01777, true);
-    struct inode *dev = special_dir("dev", S_IFDIR | 0755, false);
-    make_node(dev, "console", INODE_CONSOLE, S_IFCHR | 0620, false);
-    make_node(dev, "null", INODE_NULL, S_IFCHR | 0666, false);
-    struct inode *proc = special_dir("proc", S_IFDIR | 0555, false);
-    struct inode *ps = make_node(proc, "ps", INODE_PROC, S_IFREG | 0444, false);
+    struct inode *tmp = kernel_node(root, "tmp", INODE_DIR, S_IFDIR | 01777, true);
+    struct inode *dev = kernel_node(root, "dev", INODE_DIR, S_IFDIR | 0755, false);
+    kernel_node(dev, "console", INODE_CONSOLE, S_IFCHR | 0620, false);
+    kernel_node(dev, "null", INODE_NULL, S_IFCHR | 0666, false);
+    struct inode *proc = kernel_node(root, "proc", INODE_DIR, S_IFDIR | 0555, false);
+    struct inode *ps = kernel_node(proc, "ps", INODE_PROC, S_IFREG | 0444, false);
     ps->proc_generate = procfs_ps;
-    struct inode *kstat = make_node(proc, "kstat", INODE_PROC, S_IFREG | 0444, false);
+    struct inode *kstat = kernel_node(proc, "kstat", INODE_PROC, S_IFREG | 0444, false);
     kstat->proc_generate = procfs_kstat;
+    kernel_dirs[0] = tmp;
+    kernel_dirs[1] = dev;
+    kernel_dirs[2] = proc;
+    load_image();
 }

@@ -44,7 +44,9 @@ static void usage(FILE *f)
             "  -d /target/dir          an empty directory (mode 0755)\n"
             "Parent directories are created as needed (mode 0755). Targets must be\n"
             "normalized: absolute, no repeated or trailing '/', no '.' or '..'. A\n"
-            "SPEC is split at its last '=', so a file's target cannot contain '='.\n");
+            "SPEC is split at its last '=', so a file's target cannot contain '='.\n"
+            "The kernel makes /tmp, /dev and /proc: nothing can go in or over them\n"
+            "(-d /tmp and the like are allowed: an empty directory changes nothing).\n");
 }
 
 /* Print "mkfs: what: message" and exit 1, removing any half-written output. */
@@ -116,6 +118,29 @@ static const char *path_problem(const char *path)
     }
 }
 
+/* The kernel makes /tmp (in memory), /dev and /proc at boot, and ignores what an
+ * image puts in or over them: an image may hold them only as empty directories.
+ * Why path (a directory if is_dir) may not be in an image, or NULL. */
+static const char *kernel_dir_problem(const char *path, int is_dir)
+{
+    static const char *const kernel_dirs[] = {"/tmp", "/dev", "/proc"};
+    static char why[96];
+    for (size_t i = 0; i < sizeof kernel_dirs / sizeof kernel_dirs[0]; i++) {
+        const char *d = kernel_dirs[i];
+        size_t len = strlen(d);
+        if (strncmp(path, d, len) != 0 || (path[len] != '/' && path[len] != '\0'))
+            continue;
+        if (path[len] == '\0' && is_dir)
+            return NULL;
+        snprintf(why, sizeof why,
+                 "the kernel makes %s at boot: an image may only hold it as an empty "
+                 "directory",
+                 d);
+        return why;
+    }
+    return NULL;
+}
+
 static void add_node(const char *path, size_t len, uint32_t mode, const char *host,
                      const char *target, int explicit)
 {
@@ -138,6 +163,8 @@ static void add_node(const char *path, size_t len, uint32_t mode, const char *ho
 static void add_dir_spec(const char *target)
 {
     const char *why = path_problem(target);
+    if (!why)
+        why = kernel_dir_problem(target, 1);
     if (why)
         die(target, "%s", why);
     add_node(target, strlen(target), S_IFDIR | 0755, NULL, target, 1);
@@ -165,6 +192,8 @@ static void add_file_spec(const char *spec)
         die(host, "%s", strerror(errno));
     close(fd);
     const char *why = path_problem(target);
+    if (!why)
+        why = kernel_dir_problem(target, 0);
     if (why)
         die(target, "%s", why);
     add_node(target, strlen(target), S_IFREG | (st.st_mode & 0777), host, target, 1);
@@ -364,6 +393,8 @@ static void check_image(const char *name, const uint8_t *img, uint64_t len)
         if (!memchr(path, '\0', sizeof e[i].path))
             die(name, "entry %u: path is not NUL-terminated", i);
         const char *why = path_problem(path);
+        if (!why)
+            why = kernel_dir_problem(path, S_ISDIR(e[i].mode));
         if (why)
             die(name, "entry %u (%s): %s", i, path, why);
         if (i > 0 && path_cmp(e[i - 1].path, path) >= 0)

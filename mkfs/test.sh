@@ -267,6 +267,17 @@ expect_reject reject_duplicate_dir_with_child "/d: duplicate" -d /d one=/d/f -d 
 expect_reject reject_file_and_dir_same_path "/x: duplicate" prog=/x -d /x
 expect_reject reject_file_needed_as_dir /bin prog=/bin motd=/bin/x
 expect_reject reject_file_needed_as_dir_later /bin motd=/bin/x prog=/bin
+# The kernel makes /tmp, /dev and /proc at boot: only empty directories may be there.
+expect_reject reject_file_in_tmp "/tmp/x: the kernel makes /tmp" one=/tmp/x
+expect_reject reject_dir_in_proc "/proc/d: the kernel makes /proc" -d /proc/d
+expect_reject reject_dev_console "/dev/console: the kernel makes /dev" one=/dev/console
+expect_reject reject_file_over_dev "/dev: the kernel makes /dev" one=/dev
+if "$mkfs" kdirs.img -d /dev -d /proc -d /tmp one=/tmpx 2>stderr &&
+    [ "$("$mkfs" -l kdirs.img | wc -l)" -eq 4 ]; then
+    pass kernel_dirs_as_empty_dirs_accepted
+else
+    fail kernel_dirs_as_empty_dirs_accepted "-d /dev -d /proc -d /tmp one=/tmpx: $(head -n 1 stderr)"
+fi
 
 # Writing the image over one of its own inputs is refused, and the input survives.
 cp prog in.copy
@@ -389,6 +400,9 @@ expect_bad_image list_rejects_unnormalized_path "empty path component" path.img
 corrupt nul.img # fill path bytes 2..127 of /a, leaving no NUL
 poke_str nul.img $(($(entry_of /a) + 2)) "$(printf '%0126d' 0)"
 expect_bad_image list_rejects_unterminated_path NUL nul.img
+corrupt kdir.img
+poke_str kdir.img $(($(entry_of /a-b) + 1)) dev # the file /a-b -> /dev
+expect_bad_image list_rejects_file_over_kernel_dir "the kernel makes /dev" kdir.img
 corrupt mode.img
 poke_le mode.img $(($(entry_of /bin/sh) + 128)) 4 0
 expect_bad_image list_rejects_bad_mode "bad mode" mode.img
