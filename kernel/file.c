@@ -475,6 +475,7 @@ void files_copy(struct proc *child, struct proc *parent)
             file_get(child->files[fd]);
     }
     child->cloexec = parent->cloexec;
+    child->umask = parent->umask; /* not a descriptor, but file creation state too */
 }
 
 void files_close_cloexec(struct proc *p)

@@ -52,7 +52,7 @@ int fd_install(struct proc *p, struct file *f, int min_fd,
                bool cloexec);                /* fd or -EMFILE */
 struct file *fd_get(struct proc *p, int fd); /* not referenced: valid while p runs */
 int fd_close(struct proc *p, int fd);
-void files_copy(struct proc *child, struct proc *parent); /* clone: share every file */
+void files_copy(struct proc *child, struct proc *parent); /* clone: files and umask */
 void files_close_cloexec(struct proc *p);                 /* execve */
 void files_close_all(struct proc *p);                     /* exit */
 uint64_t file_count_used(void);

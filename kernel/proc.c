@@ -81,6 +81,7 @@ struct proc *proc_alloc(void (*entry)(void))
     memset(p->files, 0, sizeof p->files);
     p->cloexec = 0;
     p->cwd = 0;
+    p->umask = 022; /* init's, as on Linux; clone copies the parent's */
     p->fs_base = 0;
     p->clear_child_tid = 0;
     memset(p->sigactions, 0, sizeof p->sigactions);

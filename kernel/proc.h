@@ -42,6 +42,7 @@ struct proc {
     struct file *files[NOFILE];
     uint64_t cloexec; /* bit fd set: close fd at execve (FD_CLOEXEC) */
     struct inode *cwd;
+    uint32_t umask;   /* permission bits that file creation clears (umask(2)) */
     uint64_t fs_base; /* the user's FS base (thread pointer), arch_prctl */
     uint64_t clear_child_tid;
     struct k_sigaction sigactions[NSIG];

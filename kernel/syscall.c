@@ -73,6 +73,7 @@ static const syscall_fn syscalls[NSYSCALLS] = {
     CALL(mkdir),
     CALL(rmdir),
     CALL(unlink),
+    CALL(umask),
     CALL(gettimeofday),
     CALL(getuid),
     CALL(getgid),

@@ -45,6 +45,7 @@
 #define SYS_mkdir             83
 #define SYS_rmdir             84
 #define SYS_chmod             90
+#define SYS_umask             95
 #define SYS_fchmod            91
 #define SYS_unlink            87
 #define SYS_gettimeofday      96
@@ -135,6 +136,7 @@ SYSCALL_DECL(pipe2);
 SYSCALL_DECL(chmod);
 SYSCALL_DECL(fchmod);
 SYSCALL_DECL(fchmodat);
+SYSCALL_DECL(umask);
 /* sysmem.c */
 SYSCALL_DECL(mmap);
 SYSCALL_DECL(mprotect);

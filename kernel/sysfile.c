@@ -1,6 +1,6 @@
 /* sysfile.c: the file system calls: open, read and write, the stat family, directory
  * listings, descriptors (dup, fcntl, pipe), terminal ioctls, access, the working
- * directory, mkdir and unlink. Linux's behaviour and error numbers are the model. */
+ * directory, mkdir and unlink, umask and chmod. Linux's behaviour and error numbers are the model. */
 #include "errno.h"
 #include "file.h"
 #include "fs.h"
@@ -130,8 +130,8 @@ static struct inode *open_lookup(struct inode *base, const char *path, int flags
     struct inode *dir = namei_parent(path, base, name);
     if (IS_ERR(dir))
         return dir;
-    struct inode *ip =
-        inode_create(dir, name, S_IFREG | (mode & 07777), flags & O_EXCL, created);
+    mode &= 07777 & ~myproc()->umask;
+    struct inode *ip = inode_create(dir, name, S_IFREG | mode, flags & O_EXCL, created);
     inode_put(dir);
     return ip;
 }
@@ -866,7 +866,8 @@ static long do_mkdirat(int dirfd, uint64_t upath, uint32_t mode)
         return err;
     bool created;
     /* "", "." and ".." exist already: inode_create finds them (EEXIST). */
-    struct inode *ip = inode_create(dir, name, S_IFDIR | (mode & 01777), true, &created);
+    mode &= 01777 & ~myproc()->umask;
+    struct inode *ip = inode_create(dir, name, S_IFDIR | mode, true, &created);
     inode_put(dir);
     if (IS_ERR(ip))
         return PTR_ERR(ip);
@@ -946,6 +947,16 @@ long sys_unlinkat(ARGS6)
 {
     IGNORE_ARGS;
     return do_unlinkat((int)a0, a1, (int)a2);
+}
+
+/* umask(mask): the old mask. */
+long sys_umask(ARGS6)
+{
+    IGNORE_ARGS;
+    struct proc *p = myproc();
+    uint32_t old = p->umask;
+    p->umask = a0 & 0777;
+    return old;
 }
 
 /* --- chmod ----------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 /* t_file: file and directory syscalls (open/openat flags, read/write/readv/writev,
  * lseek, pread64, stat family, getdents64, dup*, fcntl, chdir/getcwd, mkdir, unlink,
- * access) in a fresh directory under /tmp, plus reading from the read-only image. */
+ * umask, access) in a fresh directory under /tmp, plus reading from the read-only image. */
 #include "test.h"
 #include <dirent.h>
 #include <fcntl.h>
@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 
 static char tmpdir[64]; /* the mkdtemp directory all files live in */
 
@@ -453,6 +454,42 @@ static void test_mkdir_unlink(void)
     close(fd);
 }
 
+/* Creation clears the umask's bits from the mode asked for; chmod does not. */
+static void test_umask(void)
+{
+    mode_t orig = umask(027);
+    check_long("umask_returns_old_mask", umask(022), 027);
+    struct stat st = {0};
+    int fd = open(in_tmp("um"), O_CREAT | O_WRONLY, 0777);
+    fstat(fd, &st);
+    check_long("umask_022_open_creat_0777_gives_0755", st.st_mode & 07777, 0755);
+    close(fd);
+    mkdir(in_tmp("umd"), 0777);
+    stat(in_tmp("umd"), &st);
+    check_long("umask_022_mkdir_0777_gives_0755", st.st_mode & 07777, 0755);
+    chmod(in_tmp("um"), 0777);
+    stat(in_tmp("um"), &st);
+    check_long("umask_does_not_apply_to_chmod", st.st_mode & 07777, 0777);
+    umask(0);
+    fd = open(in_tmp("um0"), O_CREAT | O_WRONLY, 0777);
+    fstat(fd, &st);
+    check_long("umask_0_open_creat_0777_gives_0777", st.st_mode & 07777, 0777);
+    close(fd);
+    umask(07777);
+    check_long("umask_keeps_only_permission_bits", umask(077), 0777);
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(umask(0));
+    int status = -1;
+    waitpid(pid, &status, 0);
+    check_long("umask_inherited_by_fork", WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+               077);
+    umask(orig);
+    unlink(in_tmp("um"));
+    unlink(in_tmp("um0"));
+    rmdir(in_tmp("umd"));
+}
+
 static void test_access(void)
 {
     make_file(in_tmp("rw"), "", 0600);
@@ -521,6 +558,7 @@ int main(int argc, char **argv)
     test_fcntl();
     test_cwd();
     test_mkdir_unlink();
+    test_umask();
     test_access();
 
     unlink(in_tmp("f"));
