@@ -203,6 +203,16 @@ static void test_pipes_and_redirections(void)
     run_script("cat < f2; wc -l <f2\n", &r);
     check_run("sh_redirect_in", &r, "one\ntwo\n2\n", 0);
 
+    /* wc's line is as long as the name needs (it once overflowed a buffer). */
+    char name[201], script[300];
+    memset(name, 'n', 200);
+    name[200] = '\0';
+    write_file(name, "abc\n", 0600);
+    snprintf(script, sizeof script, "wc -c %s\n", name);
+    run_script(script, &r);
+    snprintf(want, sizeof want, "4 %s\n", name);
+    check_run("wc_long_file_name", &r, want, 0);
+
     run_script("cat < missing.txt\necho $?\n", &r);
     check_run("sh_redirect_failure_status", &r, "1\n", 0);
     check_text("sh_redirect_failure_message", "stderr", r.err,

@@ -50,18 +50,19 @@ static int digits(long n)
     return d;
 }
 
+/* Through stdio, flushed at exit: a name of any length fits. */
 static void print(const struct result *r, const int *show, int width)
 {
-    char line[128];
-    int len = 0;
-    for (int k = 0; k < NCOUNTS; k++)
-        if (show[k])
-            len += snprintf(line + len, sizeof line - len, "%s%*ld", len ? " " : "",
-                            width, r->count[k]);
+    const char *sep = "";
+    for (int k = 0; k < NCOUNTS; k++) {
+        if (show[k]) {
+            printf("%s%*ld", sep, width, r->count[k]);
+            sep = " ";
+        }
+    }
     if (r->name)
-        len += snprintf(line + len, sizeof line - len, " %s", r->name);
-    line[len++] = '\n';
-    write(1, line, len);
+        printf(" %s", r->name);
+    putchar('\n');
 }
 
 /* Counts the named file ("-": stdin) into r; returns 0, or 1 after saying why. */
