@@ -59,8 +59,8 @@ long sys_mmap(ARGS6)
             return -ENOMEM;
         if (addr < MMAP_MIN_ADDR)
             return -EPERM;
-        if ((flags & MAP_FIXED_NOREPLACE) && !(flags & MAP_FIXED) &&
-            !range_free(mm, addr, len))
+        /* As Linux: even together with MAP_FIXED, which it then overrides. */
+        if ((flags & MAP_FIXED_NOREPLACE) && !range_free(mm, addr, len))
             return -EEXIST;
     } else {
         /* A hint is taken if that range is free; otherwise we choose. */

@@ -1,6 +1,7 @@
 /* t_mem: memory syscalls: brk, anonymous mmap (zeroed, aligned, up to 64 MiB),
- * MAP_FIXED, protections enforced by page faults (checked in child processes that
- * must die of SIGSEGV), munmap, mprotect, malloc/realloc, and the EINVAL cases. */
+ * MAP_FIXED and MAP_FIXED_NOREPLACE, protections enforced by page faults (checked in
+ * child processes that must die of SIGSEGV), munmap, mprotect, malloc/realloc, and
+ * the EINVAL cases. */
 #include "test.h"
 #include "proctest.h"
 #include <signal.h>
@@ -159,6 +160,23 @@ static void test_map_fixed(void)
     }
 }
 
+static void test_map_fixed_noreplace(void)
+{
+    char *r = map(3 * PAGE, RW);
+    r[PAGE] = 0x22;
+    unsigned long mid = (unsigned long)r + PAGE;
+    check_errno("mmap_fixed_noreplace_over_mapping_eexist",
+                raw_mmap(mid, PAGE, RW, ANON | MAP_FIXED_NOREPLACE), EEXIST);
+    check_errno("mmap_fixed_noreplace_with_map_fixed_eexist",
+                raw_mmap(mid, PAGE, RW, ANON | MAP_FIXED | MAP_FIXED_NOREPLACE), EEXIST);
+    check("mmap_fixed_noreplace_keeps_old_page", r[PAGE] == 0x22,
+          "expected the page's byte unchanged");
+    munmap((void *)mid, PAGE);
+    check_long("mmap_fixed_noreplace_in_hole",
+               raw_mmap(mid, PAGE, RW, ANON | MAP_FIXED_NOREPLACE), (long)mid);
+    munmap(r, 3 * PAGE);
+}
+
 static void test_protections(void)
 {
     char *ro = map(PAGE, PROT_READ);
@@ -299,6 +317,7 @@ int main(void)
     test_brk();
     test_mmap_anon();
     test_map_fixed();
+    test_map_fixed_noreplace();
     test_protections();
     test_munmap();
     test_einval();
