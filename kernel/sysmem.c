@@ -103,7 +103,16 @@ long sys_mprotect(ARGS6)
     uint64_t len = ALIGN_UP(a1, PGSIZE); /* cannot wrap: a1 <= USER_TOP */
     if (addr >= USER_TOP || len > USER_TOP - addr)
         return -ENOMEM;
-    return mm_protect(myproc()->mm, addr, len, prot);
+    /* As Linux: up to the first hole the areas change, then ENOMEM for the hole. */
+    struct mm *mm = myproc()->mm;
+    uint64_t end = addr + len, mapped = addr;
+    struct vma *v;
+    while (mapped < end && (v = mm_find_vma(mm, mapped)))
+        mapped = v->end;
+    if (mapped == addr)
+        return -ENOMEM;
+    long err = mm_protect(mm, addr, MIN(mapped, end) - addr, prot);
+    return err ? err : mapped < end ? -ENOMEM : 0;
 }
 
 /* brk(addr): move the end of the heap; returns the (possibly unchanged) end. */

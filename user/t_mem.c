@@ -208,6 +208,24 @@ static void test_protections(void)
     munmap(p, PAGE);
 }
 
+/* Linux changes the pages before a hole and then fails with ENOMEM. */
+static void test_mprotect_hole(void)
+{
+    char *p = map(3 * PAGE, RW);
+    munmap(p + PAGE, PAGE);
+    check_errno("mprotect_over_hole_enomem", mprotect(p, 3 * PAGE, PROT_READ), ENOMEM);
+    check_child_segv("mprotect_over_hole_changes_part_before", write_byte, p);
+    p[2 * PAGE] = 1;
+    check("mprotect_over_hole_leaves_part_after", p[2 * PAGE] == 1,
+          "expected the page after the hole still writable");
+    check_errno("mprotect_starting_in_hole_enomem",
+                mprotect(p + PAGE, 2 * PAGE, PROT_READ), ENOMEM);
+    p[2 * PAGE] = 2;
+    check("mprotect_starting_in_hole_changes_nothing", p[2 * PAGE] == 2,
+          "expected the page after the hole still writable");
+    munmap(p, 3 * PAGE);
+}
+
 static void test_munmap(void)
 {
     char *p = map(3 * PAGE, RW);
@@ -319,6 +337,7 @@ int main(void)
     test_map_fixed();
     test_map_fixed_noreplace();
     test_protections();
+    test_mprotect_hole();
     test_munmap();
     test_einval();
     test_malloc();
