@@ -179,9 +179,17 @@ static ssize_t text_read(struct file *f, uint64_t ubuf, size_t n, uint64_t off)
     return n;
 }
 
+/* Linux refuses I/O whose end would be past the largest offset (rw_verify_area). */
+static bool end_overflows(uint64_t off, size_t n)
+{
+    return (int64_t)(off + n) < 0; /* off < 2^63 and n < 2^31: the sum cannot wrap */
+}
+
 /* Read at *off (the file offset, or pread's): the part shared by read and pread. */
 static ssize_t read_at(struct file *f, uint64_t ubuf, size_t n, uint64_t off)
 {
+    if (end_overflows(off, n))
+        return -EINVAL;
     if (f->ip->kind == INODE_PROC)
         return text_read(f, ubuf, n, off);
     return inode_read_user(f->ip, ubuf, off, n);
@@ -229,7 +237,9 @@ ssize_t file_write(struct file *f, uint64_t ubuf, size_t n)
     }
     acquiresleep(&f->lock);
     uint64_t off = f->off;
-    ssize_t r = inode_write_user(f->ip, ubuf, &off, n, f->flags & O_APPEND);
+    ssize_t r = end_overflows(off, n)
+                    ? -EINVAL
+                    : inode_write_user(f->ip, ubuf, &off, n, f->flags & O_APPEND);
     f->off = off;
     releasesleep(&f->lock);
     return r;
@@ -254,6 +264,8 @@ ssize_t file_pwrite(struct file *f, uint64_t ubuf, size_t n, uint64_t off)
         return -ESPIPE;
     if (f->ip->kind == INODE_NULL)
         return n;
+    if (end_overflows(off, n))
+        return -EINVAL;
     /* Linux appends with O_APPEND even here, whatever off says (see pwrite(2)). */
     return inode_write_user(f->ip, ubuf, &off, n, f->flags & O_APPEND);
 }
