@@ -1,8 +1,8 @@
 /* console.c: the console on COM1. Output: each kernel message is written whole
  * under one lock, starting on a new line, so messages from different CPUs never
  * mix (file.c makes each user write() call whole too). Input: the UART interrupt
- * feeds a line editor (backspace, ^U kills the line, ^D is end of file); readers
- * sleep until a whole line is ready. */
+ * feeds a line editor (backspace, ^U kills the line, ^D ends it: alone, it is end
+ * of file); readers sleep until a whole line is ready, or get EAGAIN if O_NONBLOCK. */
 #include "console.h"
 #include "errno.h"
 #include "proc.h"
@@ -123,24 +123,24 @@ void console_intr(void)
     release(&input.lock);
 }
 
-ssize_t console_read(char *dst, size_t n)
+ssize_t console_read(char *dst, size_t n, bool nonblock)
 {
     size_t got = 0;
     acquire(&input.lock);
     while (got < n) {
         while (input.r == input.w) {
-            if (sleep_intr(&input.r, &input.lock) < 0) {
+            int err = nonblock ? -EAGAIN : sleep_intr(&input.r, &input.lock);
+            if (err < 0) {
                 release(&input.lock);
-                return got ? (ssize_t)got : -EINTR;
+                return got ? (ssize_t)got : err;
             }
         }
-        char c = input.buf[input.r % INPUT_SIZE];
-        if (c == CTRL('D')) {
-            if (got == 0)
-                input.r++; /* end of file: consume the ^D and return 0 */
-            break;         /* else leave it so that the next read returns 0 */
-        }
-        input.r++;
+        char c = input.buf[input.r++ % INPUT_SIZE];
+        /* As Linux's n_tty: ^D ends the line without being part of it, so alone
+         * on a line it reads as end of file (0), and after text it hands over
+         * just the text. Either way it is used up. */
+        if (c == CTRL('D'))
+            break;
         dst[got++] = c;
         if (c == '\n')
             break;

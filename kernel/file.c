@@ -128,12 +128,12 @@ bool file_writable(const struct file *f)
 
 /* --- reading and writing ---------------------------------------------------------- */
 
-static ssize_t console_read_user(uint64_t ubuf, size_t n)
+static ssize_t console_read_user(uint64_t ubuf, size_t n, bool nonblock)
 {
     char buf[BOUNCE_SIZE];
     if (n == 0)
         return 0; /* without waiting for a line */
-    ssize_t got = console_read(buf, MIN(n, sizeof buf));
+    ssize_t got = console_read(buf, MIN(n, sizeof buf), nonblock);
     if (got > 0 && copy_to_user(ubuf, buf, got))
         return -EFAULT;
     return got;
@@ -203,7 +203,7 @@ ssize_t file_read(struct file *f, uint64_t ubuf, size_t n)
         return pipe_read(f->pipe, ubuf, n, f->flags & O_NONBLOCK);
     switch (f->ip->kind) {
     case INODE_CONSOLE:
-        return console_read_user(ubuf, n);
+        return console_read_user(ubuf, n, f->flags & O_NONBLOCK);
     case INODE_NULL:
         return 0;
     case INODE_DIR:

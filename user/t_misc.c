@@ -1,9 +1,10 @@
 /* t_misc: the small syscalls: arch_prctl (FS base), set_tid_address, process and user
  * ids, uname, signal masks and actions, kill, raise and abort (tkill, tgkill,
  * rt_sigpending), clocks and sleeping, sched_yield, getrandom, unknown syscall
- * numbers, terminal ioctls, and exit_group. */
+ * numbers, terminal ioctls and non-blocking reads, and exit_group. */
 #include "test.h"
 #include "proctest.h"
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -366,6 +367,29 @@ static void test_tty_ioctls(void)
     check_errno("ioctl_bad_fd_ebadf", syscall(SYS_ioctl, 999, TCGETS, &t), EBADF);
 }
 
+/* A terminal without a complete line: a non-blocking read says EAGAIN, it does
+ * not wait. In lark, the console (nobody types during the tests); on Linux, a new
+ * pseudo-terminal, so that the test leaves the host's terminals alone. */
+static void test_tty_nonblock(void)
+{
+    struct utsname u;
+    int lark = uname(&u) == 0 && strcmp(u.sysname, "Lark") == 0;
+    int master = -1, tty = -1;
+    if (lark) {
+        tty = open("/dev/console", O_RDONLY | O_NONBLOCK | O_NOCTTY);
+    } else {
+        master = posix_openpt(O_RDWR | O_NOCTTY);
+        if (master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0)
+            tty = open(ptsname(master), O_RDONLY | O_NONBLOCK | O_NOCTTY);
+    }
+    check("tty_nonblock_open", tty >= 0, "expected to open a terminal");
+    char c;
+    check_errno("tty_nonblock_read_eagain", read(tty, &c, 1), EAGAIN);
+    close(tty);
+    if (master >= 0)
+        close(master);
+}
+
 /* A child makes exit syscall nr with code; it must exit with status want. */
 static void check_exit_status(const char *name, long nr, int code, int want)
 {
@@ -397,6 +421,7 @@ int main(void)
     test_getrandom();
     test_unknown_syscalls();
     test_tty_ioctls();
+    test_tty_nonblock();
     test_exit();
     return test_done("t_misc");
 }

@@ -27,6 +27,13 @@ type_into_sh 'cat\nline one\n\004echo status $?\nexit 0\n'
 expect_line console_eof_ctrl_d '^\(\$ \)*status 0$' "^D should end cat's input (cat exits 0)"
 expect_line console_cat_echoes '^\(\$ \)*line one$' "cat should print the line typed to it"
 
+# ^D after some text hands over just that text and is used up: wc gets "abc",
+# then "de\n", and the second ^D ends its input: 6 bytes; the third ends sh's.
+# (Once the first ^D also left an end of file behind: wc counted 3, and sh ran
+# "de".) Nothing typed after wc's ^D is echoed, so no echo can split its line.
+type_into_sh 'wc -c\nabc\004de\n\004\004'
+expect_line console_ctrl_d_after_text '^\(\$ \)*6$' "typed 'abc', ^D, 'de', newline, ^D into wc -c: expected 6"
+
 type_into_sh 'echo a b c | wc -w\necho hello > /tmp/f\necho more >> /tmp/f\ncat < /tmp/f\nnosuch\necho st=$?\nfalse\necho st=$?\nexit 7\n'
 st=$?
 expect_line shell_pipeline '^\(\$ \)*3$' "'echo a b c | wc -w' should print 3"
