@@ -1,11 +1,15 @@
 /* pipe.c: pipes (see pipe.h). Each pipe's spinlock protects its ring buffer and
  * which ends are open; readers sleep on &nread waiting for data, writers on &nwrite
- * waiting for room. User memory is only touched with the lock released, through a
- * kernel bounce page, because copying can fault and sleep. */
+ * waiting for room. User memory is only touched with the lock released, because
+ * copying can fault and sleep: a writer copies into a kernel bounce page first, a
+ * reader copies straight out of the ring while no one else may take those bytes.
+ * The ring's pages are allocated as it first fills, so a pipe that never holds
+ * more than a page costs one page, as before pipes grew to 64 KiB. */
 #include "pipe.h"
 #include "errno.h"
 #include "file.h"
 #include "kalloc.h"
+#include "mmu.h"
 #include "param.h"
 #include "proc.h"
 #include "signal.h"
@@ -15,11 +19,14 @@
 
 #define NPIPE (NFILE / 2) /* every pipe has two open files */
 
+#define PIPE_PAGES (PIPE_SIZE / PGSIZE)
+
 struct pipe {
     struct spinlock lock;
-    char *buf;       /* PIPE_SIZE bytes, used as a ring */
-    uint64_t nread;  /* bytes ever read: never wraps in practice, so */
-    uint64_t nwrite; /* nwrite - nread is always the number of bytes held */
+    char *pages[PIPE_PAGES]; /* the ring of PIPE_SIZE bytes; NULL: not used yet */
+    uint64_t nread;          /* bytes read, and */
+    uint64_t nwrite;         /* written (both back to 0 when the pipe empties), so
+                              * nwrite - nread is the number of bytes held */
     bool read_open, write_open;
     bool reader_busy; /* a reader has copied bytes out but not yet taken them */
     uint64_t ino;
@@ -32,8 +39,8 @@ static uint64_t next_ino = 1; /* protected by pool_lock */
 
 static struct pipe *pipe_alloc(void)
 {
-    char *buf = kalloc_nozero();
-    if (!buf)
+    char *first = kalloc_nozero(); /* every pipe needs one: fail now, not at write */
+    if (!first)
         return 0;
     struct pipe *p = 0;
     acquire(&pool_lock);
@@ -46,11 +53,12 @@ static struct pipe *pipe_alloc(void)
     }
     release(&pool_lock);
     if (!p) {
-        kfree(buf);
+        kfree(first);
         return 0;
     }
     initlock(&p->lock, "pipe");
-    p->buf = buf;
+    memset(p->pages, 0, sizeof p->pages);
+    p->pages[0] = first;
     p->nread = p->nwrite = 0;
     p->read_open = p->write_open = true;
     p->reader_busy = false;
@@ -59,8 +67,11 @@ static struct pipe *pipe_alloc(void)
 
 static void pipe_free(struct pipe *p)
 {
-    kfree(p->buf);
-    p->buf = 0;
+    for (size_t i = 0; i < PIPE_PAGES; i++) {
+        if (p->pages[i])
+            kfree(p->pages[i]);
+        p->pages[i] = 0;
+    }
     acquire(&pool_lock);
     pipe_used[p - pipes] = false;
     release(&pool_lock);
@@ -110,22 +121,52 @@ uint64_t pipe_ino(struct pipe *p)
     return p->ino;
 }
 
-/* Copy n bytes into the ring after what it holds (the caller made sure of room). */
+/* The ring's byte at stream position pos, and how many bytes follow it in its page. */
+static char *ring_at(struct pipe *p, uint64_t pos, size_t *in_page)
+{
+    size_t off = pos % PIPE_SIZE;
+    *in_page = PGSIZE - off % PGSIZE;
+    return p->pages[off / PGSIZE] + off % PGSIZE;
+}
+
+/* How many of the n bytes after what the ring holds have pages (allocating them as
+ * needed): n, unless memory ran out. p->lock held (kalloc does not sleep). */
+static size_t ring_reserve(struct pipe *p, size_t n)
+{
+    for (size_t done = 0; done < n;) {
+        size_t off = (p->nwrite + done) % PIPE_SIZE;
+        char **page = &p->pages[off / PGSIZE];
+        if (!*page && !(*page = kalloc_nozero()))
+            return done;
+        done += MIN(n - done, PGSIZE - off % PGSIZE);
+    }
+    return n;
+}
+
+/* Copy n bytes into the ring after what it holds (room and pages reserved). */
 static void ring_put(struct pipe *p, const char *src, size_t n)
 {
-    size_t pos = p->nwrite % PIPE_SIZE, first = MIN(n, PIPE_SIZE - pos);
-    memcpy(p->buf + pos, src, first);
-    memcpy(p->buf, src + first, n - first);
+    for (size_t done = 0, chunk; done < n; done += chunk) {
+        char *dst = ring_at(p, p->nwrite + done, &chunk);
+        chunk = MIN(chunk, n - done);
+        memcpy(dst, src + done, chunk);
+    }
     p->nwrite += n;
 }
 
-/* Copy the first n bytes the ring holds, leaving them there (pipe_read takes them
- * once they reached the user). Writers only add after them, so they stay intact. */
-static void ring_peek(struct pipe *p, char *dst, size_t n)
+/* Copy the first n bytes the ring holds to user memory, leaving them there
+ * (pipe_read takes them once they arrived). Called without p->lock while this
+ * reader is the busy one: writers only add after these bytes, and no one else
+ * takes them, so they stay put. 0 or -EFAULT. */
+static int ring_copy_out(struct pipe *p, uint64_t ubuf, size_t n)
 {
-    size_t pos = p->nread % PIPE_SIZE, first = MIN(n, PIPE_SIZE - pos);
-    memcpy(dst, p->buf + pos, first);
-    memcpy(dst + first, p->buf, n - first);
+    for (size_t done = 0, chunk; done < n; done += chunk) {
+        const char *src = ring_at(p, p->nread + done, &chunk);
+        chunk = MIN(chunk, n - done);
+        if (copy_to_user(ubuf + done, src, chunk))
+            return -EFAULT;
+    }
+    return 0;
 }
 
 /* Write n bytes from a kernel buffer, sleeping for room. An atomic write waits until
@@ -155,7 +196,11 @@ static ssize_t put_bytes(struct pipe *p, const char *src, size_t n, bool atomic,
             }
             continue;
         }
-        size_t chunk = MIN(room, n - done);
+        size_t chunk = ring_reserve(p, MIN(room, n - done));
+        if (chunk == 0 || (atomic && chunk < n)) {
+            err = -ENOMEM;
+            break;
+        }
         ring_put(p, src + done, chunk);
         done += chunk;
         wakeup(&p->nread);
@@ -188,7 +233,7 @@ ssize_t pipe_write(struct pipe *p, uint64_t ubuf, size_t n, bool nonblock)
     size_t done = 0;
     ssize_t err = 0;
     while (done < n) {
-        size_t chunk = MIN(n - done, PIPE_SIZE);
+        size_t chunk = MIN(n - done, PGSIZE); /* the bounce page */
         if (copy_from_user(bounce, ubuf + done, chunk)) {
             err = -EFAULT;
             break;
@@ -225,34 +270,30 @@ ssize_t pipe_read(struct pipe *p, uint64_t ubuf, size_t n, bool nonblock)
 {
     if (n == 0)
         return 0;
-    char *bounce = kalloc_nozero();
-    if (!bounce)
-        return -ENOMEM;
     acquire(&p->lock);
     ssize_t ret = wait_to_read(p, nonblock);
     if (ret == 0)
         ret = MIN(n, p->nwrite - p->nread); /* 0: empty with no writer, end of file */
     if (ret <= 0) {
         release(&p->lock);
-        kfree(bounce);
         return ret;
     }
     /* Copy the bytes out before taking them from the pipe, so that a bad buffer
      * (EFAULT) leaves them there, as on Linux. Meanwhile other readers wait. */
-    ring_peek(p, bounce, ret);
     p->reader_busy = true;
     release(&p->lock);
-    bool fault = copy_to_user(ubuf, bounce, ret) != 0;
+    int fault = ring_copy_out(p, ubuf, ret);
     acquire(&p->lock);
     if (fault) {
-        ret = -EFAULT;
+        ret = fault;
     } else {
         p->nread += ret;
+        if (p->nread == p->nwrite)
+            p->nread = p->nwrite = 0; /* start again at page 0: the others stay unused */
         wakeup(&p->nwrite);
     }
     p->reader_busy = false;
     wakeup(&p->nread);
     release(&p->lock);
-    kfree(bounce);
     return ret;
 }

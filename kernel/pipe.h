@@ -1,12 +1,13 @@
-/* pipe.h: pipes: a one-page ring buffer between a read end and a write end. */
+/* pipe.h: pipes: a 64 KiB ring buffer (as Linux's default) between a read end and a
+ * write end. */
 #pragma once
 #include "types.h"
 
 struct pipe;
 struct file;
 
-#define PIPE_SIZE 4096 /* bytes the buffer holds */
-#define PIPE_BUF  4096 /* writes of at most this many bytes are atomic (POSIX) */
+#define PIPE_SIZE 65536 /* bytes the buffer holds */
+#define PIPE_BUF  4096  /* writes of at most this many bytes are atomic (POSIX) */
 
 /* A new pipe and its two ends, files with one reference each (flags O_RDONLY and
  * O_WRONLY). 0, -ENFILE or -ENOMEM. */

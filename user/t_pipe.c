@@ -1,6 +1,7 @@
 /* t_pipe: pipes: pipe/pipe2, order and short reads, EOF and EPIPE, a transfer larger
- * than the pipe buffer (the writer must block and be woken), and a ping-pong between
- * two processes (each blocked read is woken from the other side, often another CPU). */
+ * than the pipe buffer (the writer must block and be woken), its 64 KiB capacity, and
+ * a ping-pong between two processes (each blocked read is woken from the other side,
+ * often another CPU). */
 #include "test.h"
 #include "proctest.h"
 #include <fcntl.h>
@@ -115,6 +116,33 @@ static void test_big_transfer(void)
     close(p[0]);
 }
 
+/* A pipe holds 64 KiB, as Linux's: a program may write that much to its own pipe
+ * before reading (non-blocking here, so that a smaller pipe fails, not hangs). */
+static void test_capacity(void)
+{
+    enum { CAPACITY = 65536 };
+    static unsigned char buf[CAPACITY + 1];
+    for (long i = 0; i < CAPACITY; i++)
+        buf[i] = pattern(i);
+    int p[2];
+    pipe2(p, O_NONBLOCK);
+    check_long("pipe_holds_64k_in_one_write", write(p[1], buf, CAPACITY), CAPACITY);
+    check_errno("pipe_full_at_64k_eagain", write(p[1], "x", 1), EAGAIN);
+    memset(buf, 0, sizeof buf);
+    check_long("pipe_read_takes_all_64k", read(p[0], buf, sizeof buf), CAPACITY);
+    long bad = -1;
+    for (long i = 0; i < CAPACITY && bad < 0; i++)
+        if (buf[i] != pattern(i))
+            bad = i;
+    check_long("pipe_64k_first_bad_byte", bad, -1);
+    long filled = 0, n;
+    while ((n = write(p[1], buf, 4096)) > 0) /* again (Linux: whole pages) */
+        filled += n;
+    check_long("pipe_refills_to_64k", filled, CAPACITY);
+    close(p[0]);
+    close(p[1]);
+}
+
 /* A writer blocked on a full pipe gets EPIPE (after any partial count) when the
  * reader goes away. */
 static void test_blocked_writer_epipe(void)
@@ -187,6 +215,7 @@ int main(void)
     test_basics();
     test_epipe();
     test_big_transfer();
+    test_capacity();
     test_blocked_writer_epipe();
     test_ping_pong();
     return test_done("t_pipe");
