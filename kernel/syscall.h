@@ -49,6 +49,7 @@
 #define SYS_fchmod            91
 #define SYS_unlink            87
 #define SYS_gettimeofday      96
+#define SYS_getrlimit         97
 #define SYS_getuid            102
 #define SYS_getgid            104
 #define SYS_geteuid           107
@@ -60,6 +61,7 @@
 #define SYS_getsid            124
 #define SYS_rt_sigpending     127
 #define SYS_arch_prctl        158
+#define SYS_setrlimit         160
 #define SYS_gettid            186
 #define SYS_tkill             200
 #define SYS_time              201
@@ -79,6 +81,7 @@
 #define SYS_faccessat         269
 #define SYS_dup3              292
 #define SYS_pipe2             293
+#define SYS_prlimit64         302
 #define SYS_getcpu            309
 #define SYS_getrandom         318
 #define SYS_faccessat2        439
@@ -175,6 +178,10 @@ SYSCALL_DECL(rt_sigprocmask);
 SYSCALL_DECL(rt_sigpending);
 SYSCALL_DECL(tkill);
 SYSCALL_DECL(tgkill);
+/* sysrlimit.c */
+SYSCALL_DECL(getrlimit);
+SYSCALL_DECL(setrlimit);
+SYSCALL_DECL(prlimit64);
 /* systime.c */
 SYSCALL_DECL(nanosleep);
 SYSCALL_DECL(clock_nanosleep);

@@ -1,7 +1,7 @@
 /* t_misc: the small syscalls: arch_prctl (FS base), set_tid_address, process and user
  * ids, uname, signal masks and actions, kill, raise and abort (tkill, tgkill,
- * rt_sigpending), clocks and sleeping, sched_yield, getrandom, unknown syscall
- * numbers, terminal ioctls and non-blocking reads, and exit_group. */
+ * rt_sigpending), resource limits, clocks and sleeping, sched_yield, getrandom,
+ * unknown syscall numbers, terminal ioctls and non-blocking reads, and exit_group. */
 #include "test.h"
 #include "proctest.h"
 #include <fcntl.h>
@@ -276,6 +276,37 @@ static void test_raise(void)
                 syscall(SYS_rt_sigpending, &pending, 2 * sizeof pending), EINVAL);
 }
 
+/* The limits as getrlimit reads them agree with sysconf and with what is enforced. */
+static void test_rlimits(void)
+{
+    struct rlimit fds = {0, 0}, stack = {0, 0}, r;
+    check_long("getrlimit_nofile_ok", getrlimit(RLIMIT_NOFILE, &fds), 0);
+    check("getrlimit_nofile_cur_within_max",
+          fds.rlim_cur > 2 && fds.rlim_cur <= fds.rlim_max,
+          "expected 2 < rlim_cur <= rlim_max");
+    check_long("sysconf_open_max_is_rlimit_nofile", sysconf(_SC_OPEN_MAX),
+               (long)fds.rlim_cur);
+    check_errno("dup2_at_rlimit_nofile_ebadf", dup2(0, (int)fds.rlim_cur), EBADF);
+    check_errno("f_dupfd_at_rlimit_nofile_einval", fcntl(0, F_DUPFD, (int)fds.rlim_cur),
+                EINVAL);
+    struct rlimit same = fds;
+    check_long("setrlimit_nofile_unchanged_ok", setrlimit(RLIMIT_NOFILE, &same), 0);
+    struct rlimit inverted = {fds.rlim_max, fds.rlim_cur - 1};
+    check_errno("setrlimit_cur_above_max_einval", setrlimit(RLIMIT_NOFILE, &inverted),
+                EINVAL);
+    check_long("getrlimit_stack_ok", getrlimit(RLIMIT_STACK, &stack), 0);
+    check("getrlimit_stack_at_least_1_mib", stack.rlim_cur >= (1 << 20),
+          "expected a stack limit of 1 MiB or more");
+    check_errno("getrlimit_bad_resource_einval", syscall(SYS_getrlimit, 1000, &r),
+                EINVAL);
+    check_long("prlimit64_self_reads_nofile",
+               syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, &r) == 0 &&
+                   r.rlim_cur == fds.rlim_cur,
+               1);
+    check_errno("prlimit64_pid_minus_1_esrch",
+                syscall(SYS_prlimit64, -1, RLIMIT_NOFILE, NULL, &r), ESRCH);
+}
+
 static long ns_between(const struct timespec *a, const struct timespec *b)
 {
     return (b->tv_sec - a->tv_sec) * 1000000000L + (b->tv_nsec - a->tv_nsec);
@@ -417,6 +448,7 @@ int main(void)
     test_sigaction();
     test_kill();
     test_raise();
+    test_rlimits();
     test_clocks();
     test_getrandom();
     test_unknown_syscalls();
