@@ -281,8 +281,8 @@ static uint64_t arg_sig(void)
     return below(4) ? below(66) : rand_noise();
 }
 
-/* A pid for kill: only ourselves, our child (on lark: elsewhere its pid may have been
- * reaped and reused), or nobody. Never 0 or a negative
+/* A pid for kill, tkill and tgkill: only ourselves, our child (on lark: elsewhere
+ * its pid may have been reaped and reused), or nobody. Never 0 or a negative
  * number (a process group, or everyone: on a Linux host, as root...). */
 static uint64_t arg_kill_pid(void)
 {
@@ -438,6 +438,11 @@ static const struct call calls[] = {
     {SYS_pipe2, {P, arg_open_flags}},
     {SYS_getcpu, {P, P, P}},
     {SYS_getrandom, {P, L, arg_flags}},
+    {SYS_umask, {arg_mode}},
+    {SYS_getrlimit, {I, P}},
+    {SYS_rt_sigpending, {P, L}},
+    {SYS_tkill, {arg_kill_pid, arg_sig}},
+    {SYS_tgkill, {arg_kill_pid, arg_kill_pid, arg_sig}},
 };
 #define NCALLS (sizeof calls / sizeof calls[0])
 
