@@ -496,6 +496,12 @@ static void commit(struct proc *p, struct image *im, const char *path)
     p->mm = im->mm;
     im->mm = 0;
     mm_activate(p->mm);
+    /* As Linux, whatever exit signal clone gave us, the new program's parent gets
+     * SIGCHLD (and a plain wait4 sees it). Before close-on-exec, whose EOF on a pipe
+     * may tell the parent that we exec'd. */
+    acquire(&ptable_lock); /* exit and wait4 read it under the lock */
+    p->exit_signal = SIGCHLD;
+    release(&ptable_lock);
 
     /* LAB execve: BEGIN */
     files_close_cloexec(p);

@@ -2,7 +2,7 @@
  * was (memory, files, ability to spawn), because the kernel must check everything
  * before it tears down the old image; ELF headers and segments are validated (copies
  * of this program with one field broken must not run); the program's bss starts
- * zeroed; and a successful execve passes argv/envp. */
+ * zeroed; and a successful execve passes argv/envp and resets the exit signal. */
 #define _GNU_SOURCE
 #include "test.h"
 #include "proctest.h"
@@ -469,6 +469,44 @@ static void test_success(void)
           "expected argecho's envp to be what execve was given");
 }
 
+/* A child cloned with exit signal 0 is one only __WALL or __WCLONE wait for; after
+ * its execve it is an ordinary child again (Linux resets the exit signal to SIGCHLD),
+ * so a plain waitpid reaps it. Its close-on-exec pipe says when it has exec'd. */
+static void test_exit_signal_reset(void)
+{
+    const char *name = "execve_resets_exit_signal_to_sigchld";
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0) {
+        fail("execve_setup", "pipe2: %s", strerrorname(errno));
+        return;
+    }
+    long pid = raw_syscall1(SYS_clone, 0); /* like fork, but exit signal 0 */
+    if (pid == 0) {
+        char *argv[] = {"true", NULL};
+        char *envp[] = {NULL};
+        execve(true_path, argv, envp);
+        _exit(127);
+    }
+    close(p[1]);
+    if (pid < 0) {
+        close(p[0]);
+        fail(name, "clone: %s", strerrorname(-pid));
+        return;
+    }
+    char c;
+    read_all(p[0], &c, 1); /* EOF once the child has exec'd (or exited) */
+    close(p[0]);
+    int st;
+    long r = waitpid(pid, &st, 0);
+    if (r == pid) {
+        check_exited(name, st, 0);
+        return;
+    }
+    fail(name, "expected a plain waitpid to reap the exec'd child, got %s",
+         r == -1 ? strerrorname(errno) : "another pid");
+    waitpid(pid, NULL, __WALL); /* no zombie left behind */
+}
+
 static void cleanup(void)
 {
     static const char *const files[] = {"noexec",    "garbage", "empty",  "truncated",
@@ -480,7 +518,7 @@ static void cleanup(void)
 }
 
 /* Parts (see test.h): lookup, format, elf, phdrs, memsz, align, e2big, efault,
- * success. */
+ * success, exitsig. */
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], RAN_ARG) == 0)
@@ -519,6 +557,8 @@ int main(int argc, char **argv)
         test_efault();
     if (test_part("success"))
         test_success();
+    if (test_part("exitsig"))
+        test_exit_signal_reset();
     cleanup();
     return test_done("t_execve");
 }
