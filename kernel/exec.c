@@ -1,8 +1,8 @@
 /* exec.c: execve(2): replace the calling process's program with an ELF file.
  *
  * Everything that can fail happens first, on a new address space, while the old
- * one is untouched: the file is checked, its segments are loaded and the initial
- * stack (argc, argv, envp, auxv) is built. Then comes the point of no return:
+ * one is untouched: the file is checked, argv and envp are measured, its segments
+ * are loaded and the initial stack (argc, argv, envp, auxv) is built. Then comes the point of no return:
  * switch to the new address space, close FD_CLOEXEC files, reset the registers,
  * release a vfork parent, and free the old address space (unless that parent
  * still uses it). */
@@ -281,8 +281,9 @@ static long string_len(struct strings *s, uint64_t str, size_t max)
     return strnlen_user(str, max);
 }
 
-/* Count the strings and their bytes. E2BIG beyond Linux's limits: one string of
- * more than 32 pages, or strings plus pointers above ARG_TOTAL_MAX in all. */
+/* Count the strings and their bytes, adding them and their pointers to *total.
+ * E2BIG beyond Linux's limits: one string of more than 32 pages, or *total above
+ * ARG_TOTAL_MAX. */
 static long measure_strings(struct strings *s, uint64_t *total)
 {
     s->count = s->bytes = 0;
@@ -310,6 +311,24 @@ LAB execve: END */
         /* LAB execve: STUB
 LAB execve: END */
     }
+}
+
+/* Measure argv and envp for build_stack. As on Linux, the path counts against the
+ * limit too (it is copied to the new stack first), and an empty argv as the "" it
+ * becomes. */
+static long measure_args(const char *path, struct strings *argv, struct strings *envp)
+{
+    uint64_t total = strlen(path) + 1;
+    long err = measure_strings(argv, &total);
+    if (err)
+        return err;
+    if (argv->count == 0) { /* Linux (since 5.18) never starts a program with argc 0 */
+        argv->empty_arg0 = true;
+        argv->count = 1;
+        argv->bytes = 1;
+        total += 1 + sizeof(uint64_t); /* envp's checks see them */
+    }
+    return measure_strings(envp, &total);
 }
 
 /* Copy n bytes to user address va of the new address space (not yet loaded, so we
@@ -396,14 +415,6 @@ static long build_stack(struct image *im, const char *path, struct strings *argv
         return err;
     mm->stack_top = USER_STACK_TOP;
 
-    uint64_t total = 0;
-    if ((err = measure_strings(argv, &total)) || (err = measure_strings(envp, &total)))
-        return err;
-    if (argv->count == 0) { /* Linux (since 5.18) never starts a program with argc 0 */
-        argv->empty_arg0 = true;
-        argv->count = 1;
-        argv->bytes = 1;
-    }
     static const char platform[] = "x86_64";
     size_t path_len = strlen(path) + 1;
     uint64_t str_area = argv->bytes + envp->bytes + 16 + sizeof platform + path_len;
@@ -496,6 +507,12 @@ static void commit(struct proc *p, struct image *im, const char *path)
     p->mm = im->mm;
     im->mm = 0;
     mm_activate(p->mm);
+    /* As Linux, whatever exit signal clone gave us, the new program's parent gets
+     * SIGCHLD (and a plain wait4 sees it). Before close-on-exec, whose EOF on a pipe
+     * may tell the parent that we exec'd. */
+    acquire(&ptable_lock); /* exit and wait4 read it under the lock */
+    p->exit_signal = SIGCHLD;
+    release(&ptable_lock);
 
     /* LAB execve: BEGIN */
     files_close_cloexec(p);
@@ -547,6 +564,10 @@ static long do_execve(const char *path, struct strings *argv, struct strings *en
     if (IS_ERR(im.ip))
         return PTR_ERR(im.ip);
     long err = check_file(im.ip);
+    /* As Linux: the arguments are copied (EFAULT, E2BIG) before the file's format is
+     * looked at (ENOEXEC). */
+    if (!err)
+        err = measure_args(path, argv, envp);
     if (!err)
         err = read_headers(&im);
     if (!err)

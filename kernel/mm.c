@@ -411,7 +411,8 @@ int mm_protect(struct mm *mm, uint64_t start, uint64_t len, int prot)
 uint64_t mm_find_gap(struct mm *mm, uint64_t len)
 {
     /* Search down from below the stack area, like Linux's top-down layout. */
-    uint64_t top = mm->stack_top ? mm->stack_top - 2 * USTACK_SIZE : USER_TOP / 2;
+    uint64_t top = mm->stack_top ? mm->stack_top - 2 * USTACK_SIZE
+                                 : ALIGN_DOWN(USER_TOP / 2, PGSIZE);
     for (int i = mm->nvmas - 1; i >= -1; i--) {
         uint64_t gap_start = i >= 0 ? mm->vmas[i].end : USER_MIN;
         uint64_t gap_end = (i + 1 < mm->nvmas) ? mm->vmas[i + 1].start : USER_TOP;

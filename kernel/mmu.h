@@ -27,7 +27,7 @@
  * SS = 0x18 + 8 = UDATA and CS = 0x18 + 16 = UCODE (with RPL 3). */
 #define SEG_KCODE   0x08
 #define SEG_KDATA   0x10
-#define SEG_UCODE32 0x18 /* unused; it only anchors the SYSRET selector arithmetic */
+#define SEG_UCODE32 0x18 /* no 32-bit programs: it anchors SYSRET (see syscall32.S) */
 #define SEG_UDATA   0x20
 #define SEG_UCODE   0x28
 #define SEG_TSS     0x30 /* 16 bytes: two GDT slots */

@@ -535,8 +535,12 @@ void fpu_init_cpu(void)
 
 void fpu_reset(struct proc *p)
 {
+    /* No preemption in between: a switch would save the live registers over the
+     * defaults, and we would load the old ones back. */
+    push_off();
     memcpy(p->fpu, fpu_default, sizeof p->fpu);
     fpu_restore(p);
+    pop_off();
 }
 
 void fpu_save(struct proc *p)

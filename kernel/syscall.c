@@ -10,10 +10,13 @@
 #include "x86.h"
 
 void syscall_entry(void);
+void syscall32_ignore(void);
 
 /* Program the SYSCALL/SYSRET machinery of this CPU. */
 void syscall_init(void)
 {
+    /* SYSCALL from 32-bit code goes to CSTAR, never to LSTAR: see syscall32.S. */
+    wrmsr(MSR_CSTAR, (uint64_t)syscall32_ignore);
     /* LAB syscall: BEGIN */
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SCE);
     /* STAR[47:32]: SYSCALL's CS (and SS = CS + 8). STAR[63:48]: base for SYSRET,

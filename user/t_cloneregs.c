@@ -1,11 +1,14 @@
 /* t_cloneregs: clone returns to parent and child with every register as it was at the
  * syscall (but rax, and rcx/r11 which SYSCALL uses), the child on its new stack, with
- * the same flags, FS base and FPU state. Done in asm so only the kernel touches them. */
+ * the same flags, FS base and FPU state. Done in asm so only the kernel touches them.
+ * And the child's exit signal is the one clone was given. */
 #define _GNU_SOURCE
 #include "test.h"
 #include "proctest.h"
 #include <sched.h>
+#include <signal.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 
 /* Register slots, in the order the asm macro save_regs stores them. */
 enum {
@@ -324,9 +327,41 @@ static void test_fork_copies_memory(void)
     free(heap);
 }
 
+/* The exit signal is clone's low byte (CSIGNAL). A child whose exit signal is not
+ * SIGCHLD is seen only by a wait with __WALL or __WCLONE, and a SIGCHLD child never by
+ * __WCLONE (Linux's rule; a child that never signals its exit is one). A child that is
+ * not eligible gives ECHILD at once, running or not. */
+static void test_exit_signal(void)
+{
+    long pid = raw_syscall1(SYS_clone, 0); /* like fork, with exit signal 0 */
+    if (pid == 0)
+        _exit(3);
+    if (pid < 0) {
+        fail("clone_exit_signal_0_setup", "clone: %s", strerrorname(-pid));
+        return;
+    }
+    int st = -1;
+    check_errno("clone_exit_signal_0_plain_waitpid_echild", waitpid(pid, &st, 0), ECHILD);
+    check_long("clone_exit_signal_0_wall_reaps", waitpid(pid, &st, __WALL), pid);
+    check_exited("clone_exit_signal_0_exit_status", st, 3);
+
+    pid = raw_syscall1(SYS_clone, 0);
+    if (pid == 0)
+        _exit(4);
+    check_long("clone_exit_signal_0_wclone_reaps", waitpid(pid, &st, __WCLONE), pid);
+
+    pid = raw_syscall1(SYS_clone, SIGCHLD);
+    if (pid == 0)
+        _exit(5);
+    check_errno("clone_exit_signal_sigchld_wclone_echild",
+                waitpid(pid, &st, __WCLONE | WNOHANG), ECHILD);
+    check_long("clone_exit_signal_sigchld_plain_waitpid_reaps", waitpid(pid, &st, 0),
+               pid);
+}
+
 /* Parts (see test.h): fork, forkstack (fork with a new stack), vfork (CLONE_VM |
  * CLONE_VFORK with a new stack), vforknostack (the same on the parent's stack),
- * memory, fpu. */
+ * memory, fpu, exitsignal. */
 int main(int argc, char **argv)
 {
     test_parts(argc, argv);
@@ -349,5 +384,7 @@ int main(int argc, char **argv)
         test_fork_copies_memory();
     if (test_part("fpu"))
         test_fpu();
+    if (test_part("exitsignal"))
+        test_exit_signal();
     return test_done("t_cloneregs");
 }

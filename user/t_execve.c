@@ -2,7 +2,7 @@
  * was (memory, files, ability to spawn), because the kernel must check everything
  * before it tears down the old image; ELF headers and segments are validated (copies
  * of this program with one field broken must not run); the program's bss starts
- * zeroed; and a successful execve passes argv/envp. */
+ * zeroed; and a successful execve passes argv/envp and resets the exit signal. */
 #define _GNU_SOURCE
 #include "test.h"
 #include "proctest.h"
@@ -93,6 +93,8 @@ static void expect_fail_forked(const char *name, const void *path, void *argv, v
 {
     pid_t pid = fork();
     if (pid == 0) {
+        struct rlimit stack = {8 << 20, 8 << 20}; /* as exec_true_status (below) */
+        setrlimit(RLIMIT_STACK, &stack);
         expect_fail(name, path, argv, envp, want);
         _exit(test_failed ? FORKED_FAILED : FORKED_DONE);
     }
@@ -119,6 +121,17 @@ static char *make_file(const char *name, const void *data, size_t len, mode_t mo
     return path;
 }
 
+/* A string of `len` bytes plus its NUL. */
+static char *string_of(size_t len, char c)
+{
+    char *s = malloc(len + 1);
+    if (!s)
+        _exit(98);
+    memset(s, c, len);
+    s[len] = 0;
+    return s;
+}
+
 static void test_lookup_errors(void)
 {
     char *argv[] = {"x", NULL};
@@ -131,6 +144,8 @@ static void test_lookup_errors(void)
     expect_fail("execve_directory_eacces", tmpdir, argv, envp, EACCES);
     char *noexec = make_file("noexec", "\177ELF", 4, 0644);
     expect_fail("execve_no_exec_bit_eacces", noexec, argv, envp, EACCES);
+    /* As Linux: the file is opened and checked before argv is read. */
+    expect_fail("execve_no_exec_bit_before_argv_eacces", noexec, (void *)1, envp, EACCES);
     char *longpath = malloc(5000);
     memset(longpath, 'a', 4999);
     longpath[0] = '/';
@@ -144,8 +159,16 @@ static void test_format_errors(void)
     char *argv[] = {"x", NULL};
     char *envp[] = {NULL};
     static const char garbage[] = "this is not an executable\n\x01\x02\x03";
-    expect_fail("execve_garbage_enoexec",
-                make_file("garbage", garbage, sizeof garbage, 0755), argv, envp, ENOEXEC);
+    char *garbage_path = make_file("garbage", garbage, sizeof garbage, 0755);
+    expect_fail("execve_garbage_enoexec", garbage_path, argv, envp, ENOEXEC);
+    /* As Linux: argv and envp are copied before the file's format is looked at. */
+    expect_fail("execve_bad_argv_before_format_efault", garbage_path, (void *)1, envp,
+                EFAULT);
+    char *huge = string_of(200000, 'H');
+    char *argv_huge[] = {"x", huge, NULL};
+    expect_fail("execve_huge_arg_before_format_e2big", garbage_path, argv_huge, envp,
+                E2BIG);
+    free(huge);
     expect_fail("execve_empty_file_enoexec", make_file("empty", "", 0, 0755), argv, envp,
                 ENOEXEC);
     unsigned char head[20];
@@ -156,17 +179,6 @@ static void test_format_errors(void)
         close(fd);
     expect_fail("execve_truncated_elf_header_enoexec",
                 make_file("truncated", head, sizeof head, 0755), argv, envp, ENOEXEC);
-}
-
-/* A string of `len` bytes plus its NUL. */
-static char *string_of(size_t len, char c)
-{
-    char *s = malloc(len + 1);
-    if (!s)
-        _exit(98);
-    memset(s, c, len);
-    s[len] = 0;
-    return s;
 }
 
 /* Run true with argv in a forked child (with Linux's default stack rlimit, which sets
@@ -205,6 +217,54 @@ static char **argv_of_total(long total, long each, char **string)
     for (size_t i = 1; i <= n; i++)
         argv[i] = *string;
     return argv;
+}
+
+/* Strings whose size by Linux's count -- the path, then each string with its NUL and
+ * its pointer -- is exactly `total` + `extra`: in argv after "true", or in envp if
+ * argv is to be empty (which counts as "" and a pointer). Copies of one string of
+ * BIG_STRING bytes, then one to make up the rest. */
+static char **strings_of_total(long total, int extra, int empty_argv, char **big,
+                               char **rest)
+{
+    long left = total - (long)(strlen(true_path) + 1) - (empty_argv ? 1 + 8 : 5 + 8);
+    long each = BIG_STRING + 8;
+    size_t n = left / each, i = 0;
+    if (left - (long)n * each < 9) /* the last string needs its NUL and pointer */
+        n--;
+    *big = string_of(BIG_STRING - 1, 'B');
+    *rest = string_of(left - n * each - 9 + extra, 'R');
+    char **v = calloc(n + 3, sizeof *v);
+    if (!v)
+        _exit(98);
+    if (!empty_argv)
+        v[i++] = "true";
+    for (size_t k = 0; k < n; k++)
+        v[i++] = *big;
+    v[i] = *rest;
+    return v;
+}
+
+static void exact_totals(void)
+{
+    char *no_strings[] = {NULL};
+    for (int empty_argv = 0; empty_argv <= 1; empty_argv++) {
+        for (int extra = 0; extra <= 1; extra++) {
+            char *big, *rest, name[80];
+            char **v = strings_of_total(2L << 20, extra, empty_argv, &big, &rest);
+            char **argv = empty_argv ? no_strings : v,
+                 **envp = empty_argv ? v : no_strings;
+            snprintf(name, sizeof name, "execve_%s_total_%s",
+                     empty_argv ? "empty_argv" : "args",
+                     extra ? "2mib_plus_1_e2big" : "exactly_2mib_ok");
+            if (extra)
+                expect_fail_forked(name, true_path, argv, envp, E2BIG);
+            else
+                check_exec_ok(name, exec_true_status(argv, envp));
+            free(v);
+            free(big);
+            free(rest);
+        }
+    }
 }
 
 static void test_e2big(void)
@@ -248,6 +308,9 @@ static void test_e2big(void)
                        E2BIG);
     free(argv);
     free(big);
+
+    /* Exactly at the limit, counting the path as Linux does, and one byte over. */
+    exact_totals();
 }
 
 /* --- broken copies of this program ------------------------------------------- */
@@ -469,6 +532,44 @@ static void test_success(void)
           "expected argecho's envp to be what execve was given");
 }
 
+/* A child cloned with exit signal 0 is one only __WALL or __WCLONE wait for; after
+ * its execve it is an ordinary child again (Linux resets the exit signal to SIGCHLD),
+ * so a plain waitpid reaps it. Its close-on-exec pipe says when it has exec'd. */
+static void test_exit_signal_reset(void)
+{
+    const char *name = "execve_resets_exit_signal_to_sigchld";
+    int p[2];
+    if (pipe2(p, O_CLOEXEC) != 0) {
+        fail("execve_setup", "pipe2: %s", strerrorname(errno));
+        return;
+    }
+    long pid = raw_syscall1(SYS_clone, 0); /* like fork, but exit signal 0 */
+    if (pid == 0) {
+        char *argv[] = {"true", NULL};
+        char *envp[] = {NULL};
+        execve(true_path, argv, envp);
+        _exit(127);
+    }
+    close(p[1]);
+    if (pid < 0) {
+        close(p[0]);
+        fail(name, "clone: %s", strerrorname(-pid));
+        return;
+    }
+    char c;
+    read_all(p[0], &c, 1); /* EOF once the child has exec'd (or exited) */
+    close(p[0]);
+    int st;
+    long r = waitpid(pid, &st, 0);
+    if (r == pid) {
+        check_exited(name, st, 0);
+        return;
+    }
+    fail(name, "expected a plain waitpid to reap the exec'd child, got %s",
+         r == -1 ? strerrorname(errno) : "another pid");
+    waitpid(pid, NULL, __WALL); /* no zombie left behind */
+}
+
 static void cleanup(void)
 {
     static const char *const files[] = {"noexec",    "garbage", "empty",  "truncated",
@@ -480,7 +581,7 @@ static void cleanup(void)
 }
 
 /* Parts (see test.h): lookup, format, elf, phdrs, memsz, align, e2big, efault,
- * success. */
+ * success, exitsig. */
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], RAN_ARG) == 0)
@@ -519,6 +620,8 @@ int main(int argc, char **argv)
         test_efault();
     if (test_part("success"))
         test_success();
+    if (test_part("exitsig"))
+        test_exit_signal_reset();
     cleanup();
     return test_done("t_execve");
 }

@@ -1,6 +1,7 @@
 /* t_fault: a user-mode fault kills only that process, with Linux's signal (#PF/#GP ->
  * SIGSEGV, #SS -> SIGBUS, #UD -> SIGILL, #DE -> SIGFPE, #BP -> SIGTRAP); each in a forked
- * child, in inline asm so the compiler keeps the instruction. The parent must survive. */
+ * child, in inline asm so the compiler keeps the instruction. The parent must survive,
+ * also a child's SYSCALL from 32-bit code. */
 #define _GNU_SOURCE
 #include "test.h"
 #include "proctest.h"
@@ -189,6 +190,63 @@ static const struct fault {
     {"fault_stack_overflow_sigsegv", stack_overflow, SIGSEGV, 0},
 };
 
+/* --- SYSCALL from 32-bit code ----------------------------------------------------
+ * The GDT has a 32-bit user code segment just below the 64-bit one (Linux's
+ * __USER32_CS 0x23, needed by SYSRET's selector layout): a 64-bit program can far-jump
+ * into it. There `syscall` (eax 20: i386 getpid) takes the CPU's compatibility-mode
+ * path: Linux with IA32 emulation runs getpid, a kernel without it returns -ENOSYS
+ * (on AMD CPUs and QEMU), and Intel CPUs raise #UD (SIGILL). The code stores eax in
+ * compat_eax (in the bss, below 4 GiB, so a 32-bit absolute address reaches it) and
+ * runs hlt: SIGSEGV. It uses no stack: in 32-bit mode esp is not a usable address. */
+#define COMPAT_UNTOUCHED 0x5a5a5a5a
+
+int compat_eax;
+static struct {
+    uint32_t eip;
+    uint16_t cs;
+} __attribute__((packed)) compat_target;
+
+void compat_code(void);
+__asm__(".text\n"
+        ".code32\n"
+        "compat_code:\n"
+        "  movl $20, %eax\n"
+        "  syscall\n"
+        "  movl %eax, compat_eax\n"
+        "  hlt\n"
+        ".code64\n");
+
+static void compat_mode_syscall(void)
+{
+    uint16_t cs;
+    __asm__ volatile("mov %%cs, %0" : "=r"(cs));
+    compat_target.eip = (uint32_t)(uintptr_t)compat_code;
+    compat_target.cs = cs - 16;
+    compat_eax = COMPAT_UNTOUCHED;
+    /* vfork: the child's store is in our memory. It must not return from here. */
+    pid_t pid = vfork();
+    if (pid == 0) {
+        struct rlimit zero = {0, 0};
+        setrlimit(RLIMIT_CORE, &zero); /* no core file (see no_core_dumps) */
+        prctl(PR_SET_DUMPABLE, 0);
+        __asm__ volatile("ljmpl *%0" ::"m"(compat_target) : "memory");
+        __builtin_unreachable();
+    }
+    int st = wait_status(pid);
+    int sig = st != -1 && WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+    int eax = compat_eax;
+    if (sig != SIGSEGV && sig != SIGILL)
+        fail("fault_compat_mode_syscall", "expected killed by SIGSEGV or SIGILL, got %s",
+             status_str(st));
+    else if (eax != -ENOSYS && eax != pid && eax != COMPAT_UNTOUCHED)
+        fail("fault_compat_mode_syscall",
+             "expected -ENOSYS (or the pid, or no syscall) from SYSCALL in 32-bit code, "
+             "got %d",
+             eax);
+    else
+        pass("fault_compat_mode_syscall");
+}
+
 /* In the child: no core files (limit 0; not dumpable, for piped core patterns). */
 static void no_core_dumps(void)
 {
@@ -222,6 +280,7 @@ int main(int argc, char **argv)
     memset(keep, 0x5a, sizeof keep);
     for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++)
         run_fault(&faults[i]);
+    compat_mode_syscall();
 
     check_long("fault_parent_pid_unchanged", getpid(), me);
     int same = 1;

@@ -10,9 +10,10 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 
-#define PAGE 4096UL
-#define RW   (PROT_READ | PROT_WRITE)
-#define ANON (MAP_PRIVATE | MAP_ANONYMOUS)
+#define PAGE      4096UL
+#define LAST_PAGE 0x7ffffffff000UL /* the page below 1 << 47 */
+#define RW        (PROT_READ | PROT_WRITE)
+#define ANON      (MAP_PRIVATE | MAP_ANONYMOUS)
 
 extern char end[]; /* the linker's end of .bss: the heap (brk) starts above it */
 
@@ -254,6 +255,11 @@ static void test_einval(void)
     check_errno("mprotect_unaligned_einval", syscall(SYS_mprotect, odd, PAGE, PROT_READ),
                 EINVAL);
     munmap(p, 2 * PAGE);
+    /* User space ends at 0x7ffffffff000, one page below the lower half's end, as on
+     * Linux (TASK_SIZE_MAX): that last page is no user address. */
+    check_errno("mmap_fixed_last_page_enomem",
+                raw_mmap(LAST_PAGE, PAGE, RW, ANON | MAP_FIXED), ENOMEM);
+    check_errno("munmap_last_page_einval", syscall(SYS_munmap, LAST_PAGE, PAGE), EINVAL);
 }
 
 static unsigned char fill_byte(int which, unsigned long i)

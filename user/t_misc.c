@@ -63,6 +63,9 @@ static void test_arch_prctl(void)
     /* A non-canonical base would fault in the kernel when loaded. */
     check_raw_errno("arch_prctl_noncanonical_eperm",
                     raw_syscall2(SYS_arch_prctl, ARCH_SET_FS, 0x800000000000L), EPERM);
+    /* Nor in the last page below it, which is not user space (Linux's TASK_SIZE_MAX). */
+    check_raw_errno("arch_prctl_last_page_eperm",
+                    raw_syscall2(SYS_arch_prctl, ARCH_SET_FS, 0x7ffffffff000L), EPERM);
     check_raw_errno("arch_prctl_bad_code_einval", raw_syscall2(SYS_arch_prctl, 0x9999, 0),
                     EINVAL);
 }

@@ -120,13 +120,21 @@ static void test_linux_answers(void)
     check_raw_errno("wait4_int_min_esrch",
                     syscall(SYS_wait4, -2147483648L, 0, 0, 0) == -1 ? -errno : 0, ESRCH);
 
-    /* A TLS that is not a user address: the FS base could never be loaded. */
-    long r = raw_syscall6(SYS_clone, 0x80000 | SIGCHLD, 0, 0, 0, 0x800000000000UL, 0);
-    if (r == 0)
-        raw_syscall1(SYS_exit, 0); /* a kernel that accepted it: the child leaves */
-    if (r > 0)
-        wait_status(r);
-    check_raw_errno("clone_settls_not_user_address_eperm", r, EPERM);
+    /* A TLS that is not a user address: the FS base could never be loaded. Nor is
+     * the last page below 1 << 47 user space (Linux's TASK_SIZE_MAX). */
+    static const struct {
+        const char *name;
+        unsigned long tls;
+    } bad_tls[] = {{"clone_settls_not_user_address_eperm", 0x800000000000UL},
+                   {"clone_settls_last_page_eperm", 0x7ffffffff000UL}};
+    for (size_t i = 0; i < sizeof bad_tls / sizeof bad_tls[0]; i++) {
+        long r = raw_syscall6(SYS_clone, 0x80000 | SIGCHLD, 0, 0, 0, bad_tls[i].tls, 0);
+        if (r == 0)
+            raw_syscall1(SYS_exit, 0); /* a kernel that accepted it: the child leaves */
+        if (r > 0)
+            wait_status(r);
+        check_raw_errno(bad_tls[i].name, r, EPERM);
+    }
 }
 
 int main(int argc, char **argv)

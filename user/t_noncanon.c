@@ -1,14 +1,17 @@
 /* t_noncanon: the syscall return path survives what user space controls: `syscall` in
- * the last bytes of the top user page (on lark the return address is non-canonical,
- * never fit for SYSRET), TF set (SFMASK must clear it), DF set (no reversed copies). */
+ * the last bytes of the top user page, an execve whose entry point is non-canonical
+ * (a return address never fit for SYSRET), TF set (SFMASK must clear it), DF set (no
+ * reversed copies). */
 #define _GNU_SOURCE
 #include "test.h"
 #include "proctest.h"
+#include <elf.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
 
@@ -20,9 +23,11 @@ unsigned long top_page_stack[512] __attribute__((aligned(16)));
 
 /* void syscall_at_top_page(void), in a forked child, never returns: on a private stack
  * (mapping the top page may replace the one we run on), MAP_FIXED an RWX page at the
- * highest user address that works -- 0x7ffffffff000 (lark), else 0x7fffffffe000
- * (Linux keeps the last page) -- put `syscall` in its last two bytes and jump there
- * with rax = getpid. The return lands just past the end of user space: SIGSEGV. */
+ * highest user address that works -- 0x7ffffffff000 on a kernel that allows it (the
+ * return address is then non-canonical), else 0x7fffffffe000 (Linux and lark end
+ * user space below the last page) -- put `syscall` in its last two bytes and jump
+ * there with rax = getpid. The return lands just past the end of user space:
+ * SIGSEGV. */
 __asm__(".text\n"
         ".globl syscall_at_top_page\n"
         ".type syscall_at_top_page,@function\n"
@@ -91,6 +96,48 @@ static void test_top_page_syscall(void)
              "expected killed by signal 11, got %s (syscall at %#lx)", status_str(st),
              *top_page_report + 4094);
     munmap(top_page_report, 4096);
+}
+
+/* execve can put any address in the frame's rip: a copy of this program whose entry
+ * point is the first non-canonical address must die of SIGSEGV (lark: through the
+ * IRETQ path; Linux refuses the entry after its point of no return: SIGSEGV too). */
+static void test_noncanonical_entry(void)
+{
+    const char *name = "noncanon_entry_point_sigsegv";
+    char path[] = "/tmp/t_noncanon.XXXXXX";
+    int fd = mkstemp(path), self = open(proctest_self, O_RDONLY);
+    struct stat st;
+    unsigned char *image = 0;
+    long n = -1;
+    if (fd >= 0 && self >= 0 && fstat(self, &st) == 0 && (image = malloc(st.st_size)))
+        n = read_all(self, image, st.st_size);
+    int ok = n >= (long)sizeof(Elf64_Ehdr);
+    if (ok) {
+        ((Elf64_Ehdr *)image)->e_entry = 0x800000000000UL;
+        ok = write(fd, image, n) == n && fchmod(fd, 0755) == 0;
+    }
+    free(image);
+    if (self >= 0)
+        close(self);
+    if (fd >= 0)
+        close(fd);
+    if (!ok) {
+        fail(name, "could not copy %s to %s: %s", proctest_self, path,
+             strerrorname(errno));
+        if (fd >= 0)
+            unlink(path);
+        return;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        no_core_dumps(); /* the core limit stays 0 in the new program */
+        char *argv[] = {"t_noncanon", NULL};
+        char *envp[] = {NULL};
+        execve(path, argv, envp);
+        _exit(100 + errno);
+    }
+    check_signaled(name, wait_status(pid), SIGSEGV);
+    unlink(path);
 }
 
 /* TF set by popf right before syscall: the syscall still works (the byte arrives) and
@@ -194,8 +241,10 @@ int main(int argc, char **argv)
     proctest_init(argv[0]);
     test_parts(argc, argv);
     pid_t me = getpid();
-    if (test_part("top"))
+    if (test_part("top")) {
         test_top_page_syscall();
+        test_noncanonical_entry();
+    }
     if (test_part("tf"))
         test_trap_flag();
     if (test_part("df"))
