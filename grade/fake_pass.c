@@ -40,6 +40,16 @@ int main(int argc, char **argv)
         say("lark: booting\n");
         for (;;)
             sleep(1);
+    } else if (strcmp(mode, "rebootexit") == 0) { /* a second banner, then power-off */
+        say("lark: booting\n");
+    } else if (strcmp(mode, "panichang") == 0) { /* a panic line, then no power-off */
+        say("lark: panic on CPU 0: fake_pass says so\n");
+        for (;;)
+            sleep(1);
+    } else if (strcmp(mode, "nulpanic") == 0) { /* NUL bytes around a panic line */
+        static const char out[] = "nul \0 here\nlark: panic on CPU 0: after\0 a NUL\n";
+        if (write(1, out, sizeof out - 1) < 0)
+            _exit(99);
     } else if (strcmp(mode, "weird") == 0) { /* output that needs escaping */
         say("weird: \"quotes\" \\backslash\\ <tag> & amp; 'apos' \ttab\n");
         say("weird: control \001\002\033[0m bytes \377\303\250 end\n");

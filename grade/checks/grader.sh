@@ -2,7 +2,8 @@
 # grader.sh: the grader's own tests.  Broken kernels (hang, panic, triple fault, output
 # flood, no boot) and cheating or misbehaving programs (grade/fake_pass.c) each fail
 # with the right reason within their timeouts; TEST= and pristine mode select the
-# right tests; JSON and JUnit outputs are valid; the reference kernel gets full marks.
+# right tests; JSON and JUnit outputs are valid; interrupted runs clean up; runs that
+# share GRADE_OUT keep their own logs; two whole reference runs at once get full marks.
 # shellcheck source=grade/checks/lib.sh
 . grade/checks/lib.sh
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lark-grader.XXXXXX") || exit 2
@@ -117,6 +118,9 @@ fake_forbidden    | 1 | 10 | 1 | fake_pass token   | PASS fake_token [{T}] | fak
 fake_check_failed | 1 | 10 | 1 | fake_pass fail    | PASS fake_first [{T}]; PASS fake_failed [{T}] | | a hint
 fake_reboot       | 1 | 20 | 1 | fake_pass reboot  | never printed | | a hint
 fake_weird_output | 1 | 10 | 1 | fake_pass weird   | PASS fake_weird [{T}] | | a hint
+fake_reboot_exit  | 1 | 10 | 1 | fake_pass rebootexit | never printed | | a hint
+fake_panic_hangs  | 1 | 10 | 1 | fake_pass panichang | never printed | | a hint
+fake_nul_panic    | 1 | 10 | 1 | fake_pass nulpanic | never printed | | a hint
 fake_honest       | 2 | 10 | 1 | fake_pass token   | PASS fake_token [{T}] | | a hint')
 mkdir -p "$tmp/glob"
 cp -R "$fake/tables" "$tmp/glob/tables"
@@ -141,21 +145,42 @@ expect_fail grader_out_of_order_rejected "$fake" fake_out_of_order "out of order
 expect_fail grader_forbidden_pattern_rejected "$fake" fake_forbidden 'forbidden pattern "fake_token"' 5
 expect_fail grader_failed_check_named "$fake" fake_check_failed "check failed: FAIL fake_failed: expected 1, got 2" 5
 expect_fail grader_second_banner_stops "$fake" fake_reboot "rebooted" 5
+# A second banner and then a power-off at once: QEMU ends before the watcher looks,
+# so the finished log is checked again.
+expect_fail grader_banner_then_poweroff "$fake" fake_reboot_exit "rebooted" 5
+expect_fail grader_panic_without_poweroff "$fake" fake_panic_hangs "kernel panic (and no power-off)" 5
+expect_fail grader_nul_in_log "$fake" fake_nul_panic "kernel panic: lark: panic on CPU 0: after a NUL" 5
+# Output that needs escaping: the reason keeps its quotes and backslash; the log tail
+# shows control and non-ASCII bytes as '?', in the report and in results.json.
+expect_fail grader_weird_output_reason "$fake" fake_weird_output "check failed: FAIL fake_weird: \"<&>\" \\" 5
+weird_plain='weird: "quotes" \backslash\ <tag> & amp;'
+weird_bytes='weird: control ???[0m bytes ??? end'
+jq -r '.tests[] | select(.name == "fake_weird_output") | .output' "$fake/out/results.json" \
+    > "$tmp/weird.json" 2>&1
+if ! grep -qF "    | $weird_bytes" "$fake/report" || ! grep -qF "    | $weird_plain" "$fake/report"; then
+    fail grader_weird_output_escaped "the report's log tail lacks '$weird_plain' or '$weird_bytes'"
+    tail_log "$fake/report" 30
+elif ! grep -qF "$weird_bytes" "$tmp/weird.json" || ! grep -qF "$weird_plain" "$tmp/weird.json"; then
+    fail grader_weird_output_escaped "results.json's output for fake_weird_output:"
+    tail_log "$tmp/weird.json" 20
+else
+    pass grader_weird_output_escaped
+fi
 if grep -q '^fake_honest \.\.\. OK (.*) 2/2$' "$fake/report"; then
     pass grader_honest_token_accepted
 else
     fail grader_honest_token_accepted "expected 'fake_honest ... OK (..) 2/2'"
     tail_log "$fake/report" 20
 fi
-expect_summary grader_fake_summary "$fake" "1 passed, 6 failed"
+expect_summary grader_fake_summary "$fake" "1 passed, 9 failed"
 # Results come in table order, whatever order the tests finished in.
 order=$(sed -n 's/^\(fake_[a-z_]*\) \.\.\. .*/\1/p' "$fake/report" | tr '\n' ' ')
-if [ "$order" = "fake_no_token fake_out_of_order fake_forbidden fake_check_failed fake_reboot fake_weird_output fake_honest " ]; then
+if [ "$order" = "fake_no_token fake_out_of_order fake_forbidden fake_check_failed fake_reboot fake_weird_output fake_reboot_exit fake_panic_hangs fake_nul_panic fake_honest " ]; then
     pass grader_report_in_table_order
 else
     fail grader_report_in_table_order "got: $order"
 fi
-expect_valid_outputs grader_json_junit_valid "$fake" 2 8
+expect_valid_outputs grader_json_junit_valid "$fake" 2 11
 expect_valid_outputs grader_json_junit_valid_panic "$panic" 0 1
 if [ "$(sed -n 's/^\(fake_[a-z_]*\) \.\.\. .*/\1/p' "$tmp/glob/report")" = fake_out_of_order ]; then
     pass grader_test_glob_selects
@@ -163,6 +188,54 @@ else
     fail grader_test_glob_selects "expected only fake_out_of_order to run with TEST='fake_o*'"
     tail_log "$tmp/glob/report"
 fi
+
+# --- interrupted runs, and runs that share an output directory --------------------
+# no_leftovers CHECK DIR: no work directory or lock left in DIR.
+no_leftovers() {
+    _left=""
+    for _f in "$2"/.run.* "$2"/.lock; do
+        [ -e "$_f" ] && _left="$_left ${_f##*/}"
+    done
+    if [ -z "$_left" ]; then pass "$1"; else fail "$1" "left in $2:$_left"; fi
+}
+# Output closed after the first line (grade/grade | head): SIGPIPE at the next one.
+GRADE_TABLES=$fake/tables GRADE_IMAGE=$tmp/fake.img GRADE_OUT=$tmp/piped GRADE_JOBS=1 \
+    sh grade/grade 2>/dev/null | head -n 1 > /dev/null
+no_leftovers grader_sigpipe_cleans_up "$tmp/piped"
+# Stopped with TERM while a test hangs: the run ends at once, its QEMU too.
+term=$(new_case term 'term_hang | 1 | 60 | 1 | true | never printed | | none')
+GRADE_TABLES=$term/tables GRADE_OUT=$term/out GRADE_APPEND=selftest=hang \
+    sh grade/grade > /dev/null 2>&1 &
+gpid=$!
+sleep 2
+qpid=$(cat "$term"/out/.run.*/1.qpid 2>/dev/null)
+kill -TERM "$gpid"
+wait "$gpid"
+sleep 1
+if [ -n "$qpid" ] && kill -0 "$qpid" 2>/dev/null; then
+    fail grader_term_stops_qemu "QEMU ($qpid) still runs after the grader was stopped"
+    kill "$qpid" 2>/dev/null
+else
+    pass grader_term_stops_qemu
+fi
+no_leftovers grader_term_cleans_up "$term/out"
+# Two runs at once in one GRADE_OUT: the second writes to a directory of its own,
+# and each report points at its own run's log.
+for k in 1 2; do
+    GRADE_TABLES=$fake/tables GRADE_IMAGE=$tmp/fake.img GRADE_OUT=$tmp/shared \
+        TEST=fake_panic_hangs sh grade/grade > "$tmp/shared.$k" 2>&1 &
+done
+wait
+log1=$(sed -n 's/^    log: \(.*\) (last lines):$/\1/p' "$tmp/shared.1")
+log2=$(sed -n 's/^    log: \(.*\) (last lines):$/\1/p' "$tmp/shared.2")
+if [ -z "$log1" ] || [ -z "$log2" ] || [ "$log1" = "$log2" ] || [ ! -f "$log1" ] || [ ! -f "$log2" ]; then
+    fail grader_shared_out_own_logs "expected two different logs, got '$log1' and '$log2'"
+elif [ "$(cat "$tmp/shared.1" "$tmp/shared.2" | grep -c '^grade: another grade run is using')" != 1 ]; then
+    fail grader_shared_out_own_logs "expected one run to say it writes elsewhere"
+else
+    pass grader_shared_out_own_logs
+fi
+no_leftovers grader_shared_out_cleans_up "$tmp/shared"
 
 # --- pristine mode: tables, grader and programs come from the pristine copy -------
 # The copy gets a test of its own that runs fake_pass, which only its image has.
@@ -183,17 +256,30 @@ else
     tail_log "$tmp/pristine.report" 20
 fi
 
-# --- the reference kernel: full marks on every lab --------------------------------
+# --- the reference kernel: full marks on every lab, twice at once -----------------
+# Two whole runs in parallel on this machine (each with its own GRADE_OUT) load it
+# as two students' make grade would: both must give full marks, so the same score.
 start=$(date +%s)
-GRADE_OUT=$tmp/ref GRADE_FORMAT=json sh grade/grade > "$tmp/ref.report" 2>&1
-st=$?
+for k in 1 2; do
+    GRADE_OUT=$tmp/ref$k GRADE_FORMAT=json sh grade/grade > "$tmp/ref$k.report" 2>&1 &
+done
+wait
 secs=$(($(date +%s) - start))
-last=$(tail -n 1 "$tmp/ref.report")
-if [ "$st" = 0 ] && [ "${last%, 0 failed}" != "$last" ] &&
-    jq -e '.score == .max_score and .score > 0' "$tmp/ref/results.json" > /dev/null 2>&1; then
-    pass grader_reference_full_marks
+for k in 1 2; do
+    last=$(tail -n 1 "$tmp/ref$k.report")
+    if [ "${last%, 0 failed}" != "$last" ] &&
+        jq -e '.score == .max_score and .score > 0' "$tmp/ref$k/results.json" > /dev/null 2>&1; then
+        pass "grader_reference_full_marks_$k"
+    else
+        fail "grader_reference_full_marks_$k" "expected full marks and '..., 0 failed', got '$last'"
+        sed -n '/ \.\.\. FAIL (/,/^    hint:/p' "$tmp/ref$k.report" | sed 's/^/    /'
+    fi
+done
+s1=$(grep '^score:' "$tmp/ref1.report")
+s2=$(grep '^score:' "$tmp/ref2.report")
+if [ -n "$s1" ] && [ "$s1" = "$s2" ]; then
+    pass grader_parallel_runs_agree
 else
-    fail grader_reference_full_marks "expected full marks and '..., 0 failed', got '$last'"
-    sed -n '/ \.\.\. FAIL (/,/^    hint:/p' "$tmp/ref.report" | sed 's/^/    /'
+    fail grader_parallel_runs_agree "two make grades at once gave '$s1' and '$s2'"
 fi
-echo "grader: make grade on the reference took about ${secs}s ($(grep '^score:' "$tmp/ref.report"))"
+echo "grader: two make grades at once on the reference took ${secs}s ($s1, $s2)"
