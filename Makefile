@@ -15,11 +15,16 @@ TOOLPREFIX := $(shell \
 	elif [ "$$(uname -s)-$$(uname -m)" = Linux-x86_64 ] && objdump -i 2>&1 | grep -q elf64-x86-64; then echo; \
 	else echo NONE; fi)
 endif
+# Without a toolchain only the goals that need none can run (make deps installs it);
+# the others stop here with what to do.
+NO_TOOLCHAIN_GOALS := deps help clean distclean handout handin
 ifeq ($(TOOLPREFIX),NONE)
+ifneq ($(filter-out $(NO_TOOLCHAIN_GOALS),$(or $(MAKECMDGOALS),all)),)
 $(error No x86-64 ELF toolchain found. \
 On Debian/Ubuntu run 'make deps' (or: sudo apt-get install build-essential qemu-system-x86 musl-tools gdb). \
 On macOS run: brew install x86_64-elf-gcc x86_64-elf-binutils qemu filosottile/musl-cross/musl-cross. \
 If your toolchain has another prefix, run make TOOLPREFIX=prefix-)
+endif
 endif
 
 CC      := $(TOOLPREFIX)gcc
@@ -54,9 +59,15 @@ build/mkfs: mkfs/mkfs.c kernel/fsimage.h
 	@mkdir -p $(@D)
 	$(HOSTCC) $(HOSTCFLAGS) -o $@ mkfs/mkfs.c
 
-.PHONY: clean
+# make clean: the build products.  The student trees that make handout wrote
+# (handout/) and handin tarballs are kept: make distclean removes them too.
+.PHONY: clean distclean
 clean:
-	rm -rf build handout grade/out compile_commands.json
+	rm -rf build grade/out compile_commands.json
+	@[ ! -d handout ] || echo "clean: kept handout/ (student trees from make handout); make distclean removes it"
+
+distclean:
+	rm -rf build grade/out compile_commands.json handout handin-*.tar.gz
 
 # ---------------------------------------------------------------------------
 # The kernel.  Freestanding: no red zone (interrupts push onto the stack), no
@@ -65,7 +76,7 @@ clean:
 KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding -fno-pic -fno-pie \
 	-mno-red-zone -mno-sse -mno-sse2 -mno-mmx -mno-80387 -mcmodel=kernel \
 	-fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
-	-fno-strict-aliasing -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-fno-strict-aliasing -nostdinc -isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
 	-Ikernel -Ibuild/kernel -MMD -MP
 KLDFLAGS := -nostdlib -z max-page-size=4096 -z noexecstack -T kernel/kernel.ld
 
@@ -153,15 +164,27 @@ FORCE:
 
 # ---------------------------------------------------------------------------
 # Set-up.  The Debian/Ubuntu packages the build, QEMU, gdb and the tests need.
+# Only the missing ones are installed; if that fails (a stale package list on a new
+# machine), apt-get update and once more.  apt's own messages are shown.
 DEBIAN_PKGS := build-essential qemu-system-x86 musl-tools gdb shellcheck jq \
-	libxml2-utils cpio
+	libxml2-utils cpio zip unzip
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT  := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 
 .PHONY: deps
 deps:
 	@if command -v apt-get >/dev/null 2>&1; then \
-		echo "$(SUDO) apt-get install -y $(DEBIAN_PKGS)"; \
-		$(SUDO) apt-get install -y -qq --no-install-recommends $(DEBIAN_PKGS) >/dev/null; \
+		missing=""; \
+		for p in $(DEBIAN_PKGS); do \
+			dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+		done; \
+		if [ -z "$$missing" ]; then echo "deps: installed already: $(DEBIAN_PKGS)"; exit 0; fi; \
+		echo "$(if $(SUDO),$(SUDO) )apt-get install -y$$missing"; \
+		$(APT) install -y -q --no-install-recommends $$missing || { \
+			echo "deps: apt-get install failed; running apt-get update, then trying again"; \
+			$(APT) update -q && \
+			$(APT) install -y -q --no-install-recommends $$missing; } || { \
+			echo "deps: could not install:$$missing (see apt-get's messages above)" >&2; exit 1; }; \
 	elif [ "$$(uname -s)" = Darwin ]; then \
 		echo "On macOS, run:"; \
 		echo "  brew install x86_64-elf-gcc x86_64-elf-binutils x86_64-elf-gdb qemu shellcheck jq"; \
@@ -208,23 +231,33 @@ check-host: $(UPROGS)
 	@grade/check host
 
 # ---------------------------------------------------------------------------
-# For editors: compile_commands.json (clangd) from the same flags as the build.
-compile_commands.json: Makefile
+# For editors: compile_commands.json (clangd) from the same flags as the build, for
+# every C and assembler file there is now (so it is remade each time: .PHONY).
+CCJ_KFLAGS := $(filter-out -MMD -MP,$(KCFLAGS))
+# ccj_entries COMPILER FLAGS FILES: one JSON object per file, each line after the
+# first starting with a comma.
+ccj_entries = for f in $(3); do \
+	    printf '%s{"directory": "%s", "file": "%s", "command": "%s %s -c %s"}\n' \
+	      "$$sep" "$(CURDIR)" "$$f" "$(1)" "$(2)" "$$f"; sep=','; done
+
+.PHONY: compile_commands.json
+compile_commands.json: build/kernel/asm-offsets.h
 	@{ echo '['; sep=''; \
-	  for f in $(wildcard kernel/*.c); do \
-	    printf '%s{"directory": "%s", "file": "%s", "command": "%s %s -c %s"}\n' \
-	      "$$sep" "$(CURDIR)" "$$f" "$(CC)" "$(KCFLAGS)" "$$f"; sep=','; done; \
-	  for f in $(wildcard user/*.c); do \
-	    printf '%s{"directory": "%s", "file": "%s", "command": "%s %s -c %s"}\n' \
-	      "$$sep" "$(CURDIR)" "$$f" "$(MUSLCC)" "$(UCFLAGS)" "$$f"; sep=','; done; \
+	  $(call ccj_entries,$(CC),$(CCJ_KFLAGS),$(wildcard kernel/*.c kernel/*.S)); \
+	  $(call ccj_entries,$(MUSLCC),$(UCFLAGS),$(wildcard user/*.c grade/*.c)); \
+	  $(call ccj_entries,$(HOSTCC),$(HOSTCFLAGS),$(wildcard mkfs/*.c bench/*.c)); \
 	  echo ']'; } > $@
-	@echo "wrote $@"
+	@echo "wrote $@ ($$(grep -c '"file"' $@) files)"
 
 .PHONY: format
 format:
 	clang-format -i kernel/*.c kernel/*.h user/*.c user/*.h mkfs/*.c bench/*.c grade/*.c
 
-.PHONY: help
+# The reference repository has the staff-only files (grade/staff-only); a student
+# tree from make handout does not, and its make help leaves the staff targets out.
+STAFF_TREE := $(wildcard grade/checks/labs.sh)
+
+.PHONY: help staff-only
 help:
 	@echo "lark: a small SMP x86-64 teaching kernel"
 	@echo
@@ -235,20 +268,29 @@ help:
 	@echo "  make qemu-gdb [PROG=file]   boot, waiting for gdb on port $(GDBPORT)"
 	@echo "  make gdb              gdb, connected to make qemu-gdb"
 	@echo "  make grade [LAB=name] [TEST=name]   grade the labs"
-	@echo "  make handout LAB=name write the student tree for a lab"
 	@echo "  make handin           a tarball of this tree for submission"
-	@echo "  make autograder-zip   the Gradescope autograder (staff)"
 	@echo "  make check            every test (what CI runs)"
 	@echo "  make check-host       the user test programs, on this Linux host"
 	@echo "  make bench            performance figures (make bench-linux: beside Linux)"
 	@echo "  make fuzz [SEED=n] [COUNT=n]   a long system call fuzzing run"
-	@echo "  make check-handouts   every lab's tests fail on its handout and typical mistakes"
 	@echo "  make deps             install the packages (Debian/Ubuntu; macOS: prints the commands)"
 	@echo "  make compile_commands.json   for clangd"
-	@echo "  make clean"
+	@echo "  make clean            the build products (make distclean: also handout/ and handin tarballs)"
+ifneq ($(STAFF_TREE),)
+	@echo
+	@echo "Course staff (this reference repository):"
+	@echo "  make handout LAB=name write the student tree for a lab"
+	@echo "  make check-handouts   every lab's tests fail on its handout and typical mistakes"
+	@echo "  make autograder-zip [LAB=name]   the Gradescope autograder"
+endif
 	@echo
 	@echo "Variables: CPUS=n (default 2), MEM=size (default 256M), TOOLPREFIX=prefix-,"
 	@echo "  APPEND=\"kernel command line words\", QEMU=path"
+
+# staff-only: a prerequisite of the course staff's targets, which need the reference
+# repository (its solutions, typical mistakes and self-checks).
+staff-only:
+	@[ -n "$(STAFF_TREE)" ] || { echo "make $(MAKECMDGOALS): for course staff, in the reference repository (not in a student tree)" >&2; exit 2; }
 
 # ---------------------------------------------------------------------------
 # Grading (section maintained with the grader; see grade/README.md).
@@ -264,7 +306,7 @@ handin:
 	@grade/handin $(LAB)
 
 # make autograder-zip [LAB=name]: build/autograder[-LAB].zip for Gradescope.
-autograder-zip:
+autograder-zip: staff-only
 	@grade/gradescope/build-zip $(LAB)
 
 # ---------------------------------------------------------------------------
@@ -321,9 +363,9 @@ fuzz: all
 # and passes the others'; the reference gets full marks; every typical mistake in
 # grade/mistakes/ fails the tests it names (grade/mistakes/README.md).
 .PHONY: handout check-handouts
-handout:
+handout: staff-only
 	@test -n "$(LAB)" || { echo "usage: make handout LAB=name [OUT=dir]" >&2; exit 2; }
 	@grade/handout $(LAB) $(OUT)
 
-check-handouts: all
+check-handouts: staff-only all
 	@CHECK_LABS="$(LAB)" grade/check labs
