@@ -24,22 +24,28 @@
 #include "vm.h"
 #include "x86.h"
 
-#define MAX_INIT_WORDS 64
+/* The most words the command line can hold (each takes a byte and a blank at least):
+ * no word is ever dropped for want of room. */
+#define MAX_INIT_WORDS (CMDLINE_MAX / 2)
 
 /* What the command line says. Words are `option`, `NAME=value` (passed to init
- * in its environment) and, after `--`, init's arguments. Double quotes group
- * words: -- /bin/echo "two words". */
+ * in its environment) and, after the first `--`, init's arguments (a later `--` is
+ * one of them). Words are separated by blanks. Quoting, so that any argv gets
+ * through (grade/boot writes it so): double quotes group words, "" is an empty
+ * word, and \" and \\ stand for " and \ anywhere; any other \ is itself.
+ *   -- /bin/echo "two words" "" q\"uo\\te     argv: [two words] [] [q"uo\te] */
 static struct {
     bool quiet;                     /* no informational kernel messages */
     const char *selftest;           /* selftest=NAME: run a kernel self-test */
     const char *racedelay;          /* racedelay=FUNCTION: widen its races (spinlock.c) */
+    bool too_long;                  /* the line may have been cut short */
     char *argv[MAX_INIT_WORDS + 2]; /* init's argv, argv[0] = "/bin/init" */
     char *envp[MAX_INIT_WORDS + 1];
 } cmd;
 
 static char cmdline[CMDLINE_MAX];
 
-/* Split the next word off *s, removing double quotes; NULL at the end. */
+/* Split the next word off *s, undoing the quoting in place; NULL at the end. */
 static char *next_word(char **s)
 {
     char *p = *s;
@@ -50,7 +56,9 @@ static char *next_word(char **s)
     char *word = p, *out = p;
     bool quoted = false;
     for (; *p && (quoted || *p != ' '); p++) {
-        if (*p == '"')
+        if (*p == '\\' && (p[1] == '"' || p[1] == '\\'))
+            *out++ = *++p;
+        else if (*p == '"')
             quoted = !quoted;
         else
             *out++ = *p;
@@ -62,6 +70,10 @@ static char *next_word(char **s)
 
 static void parse_cmdline(void)
 {
+    /* The boot loader's copy keeps CMDLINE_MAX - 1 bytes: a line that fills them
+     * may have lost its end, and with it arguments. Better to stop (once a panic
+     * can be reported, in main) than to run the program with some of them. */
+    cmd.too_long = strlen(boot_info.cmdline) >= CMDLINE_MAX - 1;
     strlcpy(cmdline, boot_info.cmdline, sizeof cmdline);
     int argc = 0, envc = 0;
     cmd.argv[argc++] = "/bin/init";
@@ -252,6 +264,9 @@ void main(uint32_t magic, uint64_t multiboot_info)
         run_selftest(cmd.selftest);
     if (cmd.racedelay && spinlock_race_delay(cmd.racedelay) < 0)
         kprintf("lark: racedelay: no function '%s'\n", cmd.racedelay);
+    if (cmd.too_long)
+        panic("kernel command line too long: lark keeps %d bytes (kernel/param.h)",
+              CMDLINE_MAX - 2);
     start_init();
     scheduler();
 }

@@ -1,7 +1,8 @@
 #!/bin/sh
 # shell.sh: the console and the shell as a user meets them: input typed on the
 # serial line (line editing: backspace, ^U, ^D), sh features end to end, and
-# `make run` with a program built outside user/.
+# `make run` and grade/run with a program built outside user/ (from another directory,
+# with arguments that need quoting on the kernel command line).
 # shellcheck source=grade/checks/lib.sh
 . grade/checks/lib.sh
 dir=$(mktemp -d "${TMPDIR:-/tmp}/lark-shell.XXXXXX")
@@ -71,6 +72,26 @@ if ${MUSLCC:-musl-gcc} -static -O2 -o "$dir/hello" "$dir/hello.c"; then
     # exits with the program's status.
     if [ "$st" != 0 ]; then pass make_run_fails_with_program; else
         fail make_run_fails_with_program "the program exited 42, yet make run succeeded"; fi
+    # grade/run from another directory, with a relative PROG, and arguments that
+    # need quoting on the kernel command line: every one arrives exactly.
+    repo=$(pwd)
+    (cd "$dir" && "$repo/grade/run" hello "" x "a  b" 'q"uo te' -- k=v 'back\slash' 'a\\b"' 'c,d') \
+        > "$dir/out" 2>&1
+    st=$?
+    expect_line run_exact_argv_from_elsewhere \
+        '^hello from outside, 9 args: \[\] \[x\] \[a  b\] \[q"uo te\] \[--\] \[k=v\] \[back\\slash\] \[a\\\\b"\] \[c,d\]$' \
+        "grade/run hello (relative, from another directory) should pass its 9 arguments exactly"
+    if [ "$st" = 42 ]; then pass run_exact_argv_status; else
+        fail run_exact_argv_status "expected grade/run to exit with the program's 42, got $st"; fi
+    long=$(awk 'BEGIN { while (n++ < 1100) printf "x" }')
+    grade/run "$dir/hello" "$long" > "$dir/out" 2>&1
+    st=$?
+    if [ "$st" = 2 ] && grep -q 'kernel command line would be .* bytes.*lark keeps at most' "$dir/out"; then
+        pass run_argv_too_long_refused
+    else
+        fail run_argv_too_long_refused "an argument over the command line's length: expected exit 2 and why, got $st"
+        tail_log "$dir/out"
+    fi
     mkfs/mkimage "$dir/run.img" "$dir/hello" > /dev/null
     grade/boot -x -s -l "$dir/log" -t 30 -i "$dir/run.img" -- quiet -- /bin/hello
     st=$?
