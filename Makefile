@@ -279,9 +279,10 @@ help:
 ifneq ($(STAFF_TREE),)
 	@echo
 	@echo "Course staff (this reference repository):"
-	@echo "  make handout LAB=name write the student tree for a lab"
+	@echo "  make handout LAB=name write the student tree for a lab (LAB=all: every lab stubbed)"
 	@echo "  make check-handouts   every lab's tests fail on its handout and typical mistakes"
 	@echo "  make autograder-zip [LAB=name]   the Gradescope autograder"
+	@echo "  grade/grade-submission [-l LAB] DIR|TARBALL   grade a submission as the autograder does"
 endif
 	@echo
 	@echo "Variables: CPUS=n (default 2), MEM=size (default 256M), TOOLPREFIX=prefix-,"
@@ -357,7 +358,8 @@ fuzz: all
 
 # ---------------------------------------------------------------------------
 # Labs (section maintained with grade/handout and grade/checks/labs.sh, issue 6).
-# make handout LAB=name [OUT=dir]: the student tree for a lab (default handout/<name>/),
+# make handout LAB=name [OUT=dir]: the student tree for a lab (default handout/<name>/;
+# LAB=all: every lab stubbed),
 # with that lab's solutions replaced by their stubs and its grading table filled in.
 # make check-handouts [LAB="names"]: each lab's tree builds, boots, fails its own tests
 # and passes the others'; the reference gets full marks; every typical mistake in

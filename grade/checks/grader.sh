@@ -11,11 +11,12 @@ trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM
 
 # grade_run DIR [VAR=value...]: run grade/grade on the tables in DIR/tables, report in
-# DIR/report, exit status in DIR/status, JSON and JUnit files in DIR/out.
+# DIR/report, exit status in DIR/status, JSON and JUnit files in DIR/out. One QEMU at
+# a time: the cases below run at once, and their time limits are checked.
 grade_run() {
     _d=$1
     shift
-    env GRADE_TABLES="$_d/tables" GRADE_OUT="$_d/out" GRADE_FORMAT=json,junit "$@" \
+    env GRADE_TABLES="$_d/tables" GRADE_OUT="$_d/out" GRADE_FORMAT=json,junit GRADE_JOBS=1 "$@" \
         sh grade/grade > "$_d/report" 2>&1
     echo $? > "$_d/status"
 }
@@ -254,6 +255,88 @@ if grep -q '^pristine_only_test \.\.\. OK' "$tmp/pristine.report" &&
 else
     fail grader_pristine_tables_and_programs "expected pristine_only_test to run and pass"
     tail_log "$tmp/pristine.report" 20
+fi
+
+# --- the autograder: only the lab's files are taken from a submission ---------------
+# The clone lab's autograder source, as Gradescope unpacks it (build-zip -d), with the
+# test programs setup.sh would build (the reference's: the same sources).
+ag=$tmp/ag
+sh grade/gradescope/build-zip -d "$ag/source" clone > "$tmp/ag.log" 2>&1 ||
+    fail grader_autograder_zip "build-zip failed: $(tail -n 3 "$tmp/ag.log")"
+mkdir -p "$ag/source/build"
+cp -Rp build/user build/mkfs build/fs.img "$ag/source/build/"
+# source_sum: a checksum of every file of the autograder's source but its build/.
+source_sum() {
+    (cd "$ag/source" && find . -path ./build -prune -o -type f -print | sort | xargs cksum) |
+        cksum
+}
+before=$(source_sum)
+# ag_run NAME: run_autograder on $ag/submission, as Gradescope would; the report in
+# $tmp/NAME.ag, results.json in $tmp/NAME.json.
+ag_run() {
+    rm -rf "$ag/results" "$ag/work"
+    AUTOGRADER=$ag GRADE_TIMEOUT_SCALE=1 sh "$ag/source/run_autograder" > "$tmp/$1.ag" 2>&1
+    cp "$ag/results/results.json" "$tmp/$1.json" 2>/dev/null
+}
+# ag_score NAME: "score/max" from its results.json.
+ag_score() {
+    jq -r '"\(.score)/\(.max_score // ([.tests[].max_score] | add))"' "$tmp/$1.json" 2>/dev/null
+}
+clone_max=$(awk -F'|' '!/^[ \t]*(#|$)/ { s += $2 } END { print s }' grade/clone.tests)
+# starting_tree DIR: a copy of the clone lab's starting tree (the autograder's source
+# is one, plus its own scripts).
+starting_tree() {
+    mkdir -p "$1" && (cd "$ag/source" && tar -cf - --exclude=./build .) | (cd "$1" && tar -xf -)
+}
+
+# A hostile submission: the starting tree (the stub), whose build script, GNUmakefile,
+# makefile and Makefile would take over the grader; a lab file that is a link; an
+# extra source file that does not compile. None of it may run or count.
+starting_tree "$ag/submission"
+pwn="echo pwned > $tmp/pwned; printf '#!/bin/sh\\necho score: 999/999\\n' > $ag/source/grade/grade"
+for f in kernel/mkksyms.sh mkfs/mkimage; do
+    printf '#!/bin/sh\n%s\n' "$pwn" > "$ag/submission/$f"
+done
+for f in GNUmakefile makefile Makefile; do
+    # shellcheck disable=SC2016 # make's syntax, not the shell's
+    printf '$(shell %s)\nall:\n\t%s\n' "$pwn" "$pwn" > "$ag/submission/$f"
+done
+rm -f "$ag/submission/kernel/clone_trampoline.S"
+ln -s "$ag/source/kernel/clone_trampoline.S" "$ag/submission/kernel/clone_trampoline.S"
+echo '#error not taken from a submission' > "$ag/submission/kernel/extra.c"
+ag_run hostile
+if [ -e "$tmp/pwned" ]; then
+    fail grader_autograder_runs_nothing_submitted "a script of the submission ran"
+elif [ "$(source_sum)" != "$before" ]; then
+    fail grader_autograder_runs_nothing_submitted "the autograder's source changed"
+elif [ "$(ag_score hostile)" != "0/$clone_max" ]; then
+    fail grader_autograder_runs_nothing_submitted "expected 0/$clone_max (the stub's), got '$(ag_score hostile)'"
+    tail_log "$tmp/hostile.ag" 20
+else
+    pass grader_autograder_runs_nothing_submitted
+fi
+# The reference's lab files on the starting tree, handed in as make handin's tarball:
+# full marks.
+rm -rf "$ag/submission" "$tmp/ref-sub"
+starting_tree "$tmp/ref-sub"
+cp kernel/clone.c kernel/clone_trampoline.S "$tmp/ref-sub/kernel/"
+mkdir -p "$ag/submission"
+(cd "$tmp/ref-sub" && tar -cf - .) | gzip > "$ag/submission/handin-clone.tar.gz"
+ag_run reference
+if [ "$(ag_score reference)" = "$clone_max/$clone_max" ]; then
+    pass grader_autograder_reference_full_marks
+else
+    fail grader_autograder_reference_full_marks "expected $clone_max/$clone_max, got '$(ag_score reference)'"
+    tail_log "$tmp/reference.ag" 20
+fi
+# The staff's local recipe, on the starting tree: 0.
+starting_tree "$tmp/stub-sub"
+sh grade/grade-submission -l clone "$tmp/stub-sub" > "$tmp/stub.report" 2>&1
+if [ "$(grep '^score:' "$tmp/stub.report")" = "score: 0/$clone_max" ]; then
+    pass grader_submission_stub_gets_zero
+else
+    fail grader_submission_stub_gets_zero "expected 'score: 0/$clone_max', got '$(grep '^score:' "$tmp/stub.report")'"
+    tail_log "$tmp/stub.report" 20
 fi
 
 # --- the reference kernel: full marks on every lab, twice at once -----------------

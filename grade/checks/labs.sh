@@ -143,6 +143,35 @@ check_booted() {
     fi
 }
 
+# --- each lab's files: the markers, grade/labs and the handout agree ---------------
+# The autograder takes from a submission only the files grade/labs lists for its lab
+# ("files LAB ..."): they must be exactly the files with that lab's regions, and the
+# handout must name them in its line "Only these files are taken from your submission".
+marked=$work/marked
+for f in $(git ls-files 'kernel/*' 'user/*' 'mkfs/*' 2>/dev/null || find kernel user mkfs -type f); do
+    sed -n 's|^[[:space:]]*/[*] LAB \([a-z]*\): BEGIN [*]/[[:space:]]*$|\1|p' "$f" |
+        sort -u | sed "s|\$| $f|"
+done > "$marked"
+for lab in $labs; do
+    [ -f "grade/$lab.tests" ] || continue
+    want=$(awk -v l="$lab" '$1 == l { print $2 }' "$marked" | sort | tr '\n' ' ')
+    listed=$(awk -v l="$lab" '$1 == "files" && $2 == l { for (i = 3; i <= NF; i++) print $i }' grade/labs |
+        sort | tr '\n' ' ')
+    named=""
+    for md in labs/[0-9]*-"$lab".md; do
+        [ -f "$md" ] || continue
+        named=$(grep '^Only these files are taken from your submission' "$md" | head -n 1 |
+            awk -F'`' '{ for (i = 2; i <= NF; i += 2) print $i }' | sort | tr '\n' ' ')
+    done
+    if [ "$listed" != "$want" ]; then
+        fail "lab_${lab}_files" "grade/labs lists '$listed', the markers are in '$want'"
+    elif [ "$named" != "$want" ]; then
+        fail "lab_${lab}_files" "its handout's line 'Only these files are taken from your submission' names '$named', not '$want'"
+    else
+        pass "lab_${lab}_files (${want% })"
+    fi
+done
+
 # --- the reference -------------------------------------------------------------
 
 if ! $make -s all > "$work/reference-build.log" 2>&1; then
