@@ -73,14 +73,32 @@ static void print_frame(int depth, uint64_t pc)
         kprintf("  #%d %p ?\n", depth, (void *)pc);
 }
 
+/* A function that needs no stack frame (a leaf) does not push rbp, so the frame
+ * chain skips the function that called it. If the word on top of the stack is a
+ * return address (in the kernel's text, just after a call instruction), that is
+ * where the faulting leaf was called from. 0 if it is not. */
+static uint64_t leaf_return_address(uint64_t rsp)
+{
+    if (rsp % 8 || !vm_kernel_mapped(rsp))
+        return 0;
+    uint64_t ret = *(uint64_t *)rsp, off;
+    if (!ksym_lookup(ret, &off) || off < 5 || *(uint8_t *)(ret - 5) != 0xe8)
+        return 0;
+    return ret;
+}
+
 /* Follow the frame pointers (the kernel is built with -fno-omit-frame-pointer).
  * A run of identical frames (deep recursion) is printed once with a count. */
-static void backtrace(uint64_t pc, uint64_t rbp)
+static void backtrace(uint64_t pc, uint64_t rbp, uint64_t leaf_ret)
 {
     kprintf("backtrace:\n");
     print_frame(0, pc);
     uint64_t last = pc;
     int depth = 1, repeats = 0;
+    if (leaf_ret && !(vm_kernel_mapped(rbp) && ((uint64_t *)rbp)[1] == leaf_ret)) {
+        print_frame(depth++, leaf_ret - 1);
+        last = leaf_ret - 1;
+    }
     for (int steps = 0; steps < 4096 && rbp >= 0xffff800000000000UL && rbp % 8 == 0;
          steps++) {
         uint64_t *frame = (uint64_t *)rbp;
@@ -116,7 +134,7 @@ noreturn void panic(const char *fmt, ...)
     report_gs();
     uint64_t here;
     asm volatile("lea 0(%%rip), %0" : "=r"(here));
-    backtrace(here, read_rbp());
+    backtrace(here, read_rbp(), 0);
     power_off(POWER_STATUS_PANIC);
 }
 
@@ -174,7 +192,7 @@ noreturn void panic_trap(struct trapframe *tf)
             tf->r14, tf->r15);
     kprintf("  cs %lx  ss %lx  rflags %016lx  cr3 %016lx\n", tf->cs, tf->ss, tf->rflags,
             read_cr3());
-    backtrace(tf->rip, tf->rbp);
+    backtrace(tf->rip, tf->rbp, leaf_return_address(tf->rsp));
     power_off(POWER_STATUS_PANIC);
 }
 

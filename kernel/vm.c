@@ -152,3 +152,11 @@ bool vm_is_stack_guard(uint64_t va)
     pte_t *pte = vm_walk(kernel_pml4, va, false);
     return !pte || !(*pte & PTE_P);
 }
+
+/* Is va mapped with a 4 KiB page in the kernel's tables (the kernel image, stacks)?
+ * For panic reports, which must not fault while they look around. */
+bool vm_kernel_mapped(uint64_t va)
+{
+    pte_t *pte = vm_walk(kernel_pml4, va, false);
+    return pte && (*pte & PTE_P);
+}

@@ -23,3 +23,4 @@ int vm_map_page(pml4_t pml4, uint64_t va, uint64_t pa, uint64_t flags);
  * unmapped as a guard. Returns the top, or 0 when out of memory. */
 uint64_t vm_alloc_kstack(size_t bytes);
 bool vm_is_stack_guard(uint64_t va); /* for panic reports */
+bool vm_kernel_mapped(uint64_t va);  /* ditto */

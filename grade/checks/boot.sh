@@ -36,6 +36,12 @@ check_panic() { # name selftest function what
     fi
 }
 check_panic panic_page_fault fault selftest_fault "page fault"
+# selftest_fault has no stack frame of its own: its caller comes from the stack.
+if grep -q "#1 .* run_selftest+" "$dir/panic_page_fault"; then
+    pass panic_backtrace_names_leaf_caller
+else
+    fail panic_backtrace_names_leaf_caller "expected #1 to be run_selftest, the caller of the frameless selftest_fault"
+fi
 check_panic panic_stack_overflow overflow selftest_overflow "double fault"
 if grep -q "cause: a kernel stack overflow" "$dir/panic_stack_overflow"; then
     pass panic_stack_overflow_named
