@@ -180,8 +180,9 @@ noreturn void panic_trap(struct trapframe *tf)
     if (tf->trapno == T_PGFLT)
         kprintf("  cause: %s\n", page_fault_cause(tf, read_cr2()));
     else if (tf->trapno == T_DBLFLT && vm_is_stack_guard(read_cr2()))
-        kprintf("  cause: a kernel stack overflow (cr2 is in the guard page under a kernel "
-                "stack; the page fault had no stack to run on)\n");
+        kprintf(
+            "  cause: a kernel stack overflow (cr2 is in the guard page under a kernel "
+            "stack; the page fault had no stack to run on)\n");
     kprintf("  rax %016lx  rbx %016lx  rcx %016lx  rdx %016lx\n", tf->rax, tf->rbx,
             tf->rcx, tf->rdx);
     kprintf("  rsi %016lx  rdi %016lx  rbp %016lx  rsp %016lx\n", tf->rsi, tf->rdi,
