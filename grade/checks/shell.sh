@@ -8,9 +8,31 @@
 dir=$(mktemp -d "${TMPDIR:-/tmp}/lark-shell.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
 
-# type TEXT: boot /bin/sh with TEXT typed on the console; output in $dir/out.
-type_into_sh() {
-    printf '%b' "$1" | grade/boot -t 30 -c 2 -l "$dir/log" -- quiet -- /bin/sh > "$dir/out" 2>&1
+# converse CHUNK...: boot /bin/sh and type each CHUNK (printf %b) only once the
+# shell has printed its next prompt, as a person would: typed-ahead input would be
+# echoed in the middle of the programs' output and split their lines. Output in
+# $dir/out; returns grade/boot's status (the shell's exit status).
+if sleep 0.05 2> /dev/null; then tick=0.05 ticks=600; else tick=1 ticks=30; fi
+prompts() { awk '{ n += gsub(/\$ /, "") } END { print n + 0 }' "$dir/out"; }
+converse() {
+    rm -f "$dir/in" "$dir/out"
+    mkfifo "$dir/in" || return 2
+    : > "$dir/out"
+    grade/boot -t 30 -c 2 -l "$dir/log" -- quiet -- /bin/sh < "$dir/in" > "$dir/out" 2>&1 &
+    _bpid=$!
+    exec 3> "$dir/in"
+    _n=0
+    for _chunk in "$@"; do
+        _n=$((_n + 1))
+        _i=0
+        while [ "$(prompts)" -lt "$_n" ] && [ "$_i" -lt "$ticks" ] && kill -0 "$_bpid" 2> /dev/null; do
+            sleep "$tick"
+            _i=$((_i + 1))
+        done
+        printf '%b' "$_chunk" >&3
+    done
+    exec 3>&-
+    wait "$_bpid"
 }
 
 expect_line() { # name pattern why
@@ -20,11 +42,11 @@ expect_line() { # name pattern why
     fi
 }
 
-type_into_sh 'echo abc\0177\0177x\necho one two\025echo three\nexit 0\n'
+converse 'echo abc\0177\0177x\n' 'echo one two\025echo three\n' 'exit 0\n'
 expect_line console_backspace '^\(\$ \)*ax$' "typed 'echo abc', 2 backspaces, 'x': expected sh to print 'ax'"
 expect_line console_kill_line '^\(\$ \)*three$' "typed 'echo one two', ^U, 'echo three': expected 'three'"
 
-type_into_sh 'cat\nline one\n\004echo status $?\nexit 0\n'
+converse 'cat\nline one\n\004' 'echo status $?\n' 'exit 0\n'
 expect_line console_eof_ctrl_d '^\(\$ \)*status 0$' "^D should end cat's input (cat exits 0)"
 expect_line console_cat_echoes '^\(\$ \)*line one$' "cat should print the line typed to it"
 
@@ -32,16 +54,17 @@ expect_line console_cat_echoes '^\(\$ \)*line one$' "cat should print the line t
 # then "de\n", and the second ^D ends its input: 6 bytes; the third ends sh's.
 # (Once the first ^D also left an end of file behind: wc counted 3, and sh ran
 # "de".) Nothing typed after wc's ^D is echoed, so no echo can split its line.
-type_into_sh 'wc -c\nabc\004de\n\004\004'
+converse 'wc -c\nabc\004de\n\004' '\004'
 expect_line console_ctrl_d_after_text '^\(\$ \)*6$' "typed 'abc', ^D, 'de', newline, ^D into wc -c: expected 6"
 
-type_into_sh 'echo a b c | wc -w\necho hello > /tmp/f\necho more >> /tmp/f\ncat < /tmp/f\nnosuch\necho st=$?\nfalse\necho st=$?\nexit 7\n'
+converse 'echo a b c | wc -w\n' 'echo hello > /tmp/f\n' 'echo more >> /tmp/f\n' \
+    'cat < /tmp/f\n' 'nosuch\n' 'echo st=$?\n' 'false\n' 'echo st=$?\n' 'exit 7\n'
 st=$?
 expect_line shell_pipeline '^\(\$ \)*3$' "'echo a b c | wc -w' should print 3"
 expect_line shell_redirect_tmp '^\(\$ \)*hello$' "'cat < /tmp/f' should print what was written"
 expect_line shell_append '^\(\$ \)*more$' "'>>' should append"
 expect_line shell_missing_command 'sh: nosuch: command not found' "a missing command should say so"
-expect_line shell_status_127 '^\$ st=127$' "\$? after a missing command should be 127"
+expect_line shell_status_127 '^\(\$ \)*st=127$' "\$? after a missing command should be 127"
 expect_line shell_status_false '^\(\$ \)*st=1$' "\$? after false should be 1"
 if [ "$st" = 7 ]; then pass shell_exit_status_is_power_off_status; else
     fail shell_exit_status_is_power_off_status "exit 7 should power off with status 7, got $st"; fi
