@@ -153,7 +153,7 @@ qemu: all
 # make can only exit 0 or 2, grade/run exits with the program's own status).
 run: build/kernel/lark.elf build/mkfs $(UPROGS)
 	@test -n "$(PROG)" || { echo "usage: make run PROG=file [ARGS=\"...\"] [EXTRA=\"files\"] [CPUS=n]" >&2; exit 2; }
-	@CPUS=$(CPUS) MEM=$(MEM) APPEND="$(APPEND)" grade/run -e "$(EXTRA)" $(PROG) $(ARGS)
+	@CPUS=$(CPUS) MEM=$(MEM) APPEND="$(APPEND)" grade/run -e "$(EXTRA)" "$(PROG)" $(ARGS)
 
 # The image make run and make qemu-gdb PROG=... boot.
 build/run.img: FORCE build/mkfs $(UPROGS)

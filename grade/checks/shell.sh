@@ -95,6 +95,11 @@ if ${MUSLCC:-musl-gcc} -static -O2 -o "$dir/hello" "$dir/hello.c"; then
     # exits with the program's status.
     if [ "$st" != 0 ]; then pass make_run_fails_with_program; else
         fail make_run_fails_with_program "the program exited 42, yet make run succeeded"; fi
+    # A program in a directory with a blank in its name (a student's "My labs").
+    mkdir -p "$dir/with blank" && cp "$dir/hello" "$dir/with blank/hello"
+    make -s run PROG="$dir/with blank/hello" ARGS=x > "$dir/out" 2>&1 < /dev/null
+    expect_line make_run_path_with_blank 'hello from outside, 1 args: \[x\]' \
+        "make run PROG='<dir with a blank>/hello' should run it"
     # grade/run from another directory, with a relative PROG, and arguments that
     # need quoting on the kernel command line: every one arrives exactly.
     repo=$(pwd)
